@@ -1,0 +1,41 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Attributes shared by abraflexi.flexi modules."""
+
+    DOCUMENTATION = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/abraflexi.flexi.flexi) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - abraflexi.flexi.flexi
+"""
+
+    CHECK_MODE = r"""
+options: {}
+attributes:
+  check_mode:
+    description: Can run in check mode and return the changed status and diff without changing anything.
+    support: full
+  diff_mode:
+    description: Returns details on what has changed (or would change in check mode) with C(--diff).
+    support: full
+"""
+
+    READ_ONLY = r"""
+options: {}
+attributes:
+  check_mode:
+    description: Reads only, so it runs unchanged in check mode.
+    support: full
+  diff_mode:
+    description: Reads only, so there is never a diff.
+    support: N/A
+"""

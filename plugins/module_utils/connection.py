@@ -1,0 +1,118 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Connection options shared by every module, and their checked form (internal to abraflexi.flexi)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+from urllib.parse import quote, urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+
+DEFAULT_TIMEOUT = 30
+
+# requests' "verify": True, False, or the path of a CA bundle.
+Verify = Union[bool, str]
+
+
+def connection_argument_spec() -> dict[str, dict[str, Any]]:
+    """Argument spec of the connection options, each with its environment fallback (design.md)."""
+    return {
+        "url": {"type": "str", "required": True, "fallback": (env_fallback, ["ABRAFLEXI_URL"])},
+        "company": {"type": "str", "required": True, "fallback": (env_fallback, ["ABRAFLEXI_COMPANY"])},
+        "username": {"type": "str", "fallback": (env_fallback, ["ABRAFLEXI_LOGIN"])},
+        "password": {"type": "str", "no_log": True, "fallback": (env_fallback, ["ABRAFLEXI_PASSWORD"])},
+        "validate_certs": {"type": "bool", "default": True},
+        "ca_path": {"type": "path"},
+        "timeout": {"type": "int", "default": DEFAULT_TIMEOUT, "fallback": (env_fallback, ["ABRAFLEXI_TIMEOUT"])},
+    }
+
+
+CONNECTION_OPTIONS = frozenset(connection_argument_spec())
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Where and how to reach Flexi, checked and ready for the HTTP client."""
+
+    base_url: str
+    company: str
+    username: str | None
+    password: str | None = field(repr=False)
+    verify: Verify
+    timeout: int
+
+    @property
+    def company_url(self) -> str:
+        """The company's base URL; the identifier is percent-encoded so it can never add a path segment."""
+        return f"{self.base_url}/c/{quote(self.company, safe='')}"
+
+
+def connection_settings(params: Mapping[str, Any]) -> ConnectionSettings:
+    """Check the connection options and return them as ConnectionSettings; raise FlexiError if wrong."""
+    password = params.get("password")
+    username = params.get("username")
+    if password and not username:
+        raise FlexiError(
+            "password is set but username is not; give the Flexi API user in username (or ABRAFLEXI_LOGIN)."
+        )
+    return ConnectionSettings(
+        base_url=_base_url(params["url"]),
+        company=_company(params["company"]),
+        username=username,
+        password=password,
+        verify=_verify(params.get("validate_certs", True), params.get("ca_path")),
+        timeout=_timeout(params.get("timeout", DEFAULT_TIMEOUT)),
+    )
+
+
+def _base_url(url: str) -> str:
+    text = (url or "").strip()
+    example = "e.g. https://flexi.example.com:5434"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number or out of range
+    except ValueError as exc:
+        raise FlexiError(f"url is not a valid URL ({exc}); {example}.") from None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise FlexiError(f"url must start with https:// (or http://) and name the server, {example}; got {text!r}.")
+    if parts.username is not None or parts.password is not None:
+        # Never echo this URL: it holds credentials.
+        raise FlexiError("url must not contain credentials; give them in username and password instead.")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise FlexiError(
+            f"url must be the server address only, {example}, without a path, query or fragment; got {text!r}. "
+            "Give the company database identifier in company."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _company(company: str) -> str:
+    text = (company or "").strip()
+    if not text or text in (".", ".."):
+        raise FlexiError(f"company must be the company's database identifier, e.g. demo_s_r_o_; got {company!r}.")
+    return text
+
+
+def _verify(validate_certs: bool, ca_path: str | None) -> Verify:
+    if not validate_certs:
+        return False
+    if ca_path:
+        if not os.path.isfile(ca_path):
+            raise FlexiError(
+                f"ca_path {ca_path!r} is not a file; give the path of a PEM file with the CA certificate(s)."
+            )
+        return ca_path
+    return True
+
+
+def _timeout(timeout: int) -> int:
+    if timeout is None or timeout < 1:
+        raise FlexiError(f"timeout must be a whole number of seconds, at least 1; got {timeout!r}.")
+    return timeout

@@ -1,0 +1,144 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Flexi's XML: read the settings document, build the write document, pull out error messages.
+
+Internal to abraflexi.flexi. The parser resolves no entities, loads no DTD and touches no network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import SmtpSettings, Value
+
+try:
+    from lxml import etree
+except ImportError:  # reported by the module through missing_required_lib
+    etree = None
+
+ROOT = "nastaveni-smtp"
+WRAPPER = "winstrom"
+# Option name -> element name in the settings document (reference: "The settings document").
+ELEMENTS = {
+    "host": "host",
+    "port": "port",
+    "smtp_username": "username",
+    "default_from": "defaultFrom",
+    "encryption_mode": "encryptionMode",
+}
+PASSWORD = "password"
+MAX_DOCUMENT_BYTES = 1024 * 1024
+
+
+def _parser() -> Any:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_document(body: bytes) -> Any:
+    """Parse body safely and return its root element; raise FlexiError if it is not a plain XML document."""
+    if not body or not body.strip():
+        raise FlexiError("the answer is empty, not an XML document")
+    if len(body) > MAX_DOCUMENT_BYTES:
+        raise FlexiError(f"the answer is larger than {MAX_DOCUMENT_BYTES} bytes, far more than a Flexi document")
+    try:
+        root = etree.fromstring(body, parser=_parser())
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise FlexiError(f"the answer is not well-formed XML ({exc})") from None
+    if root is None:
+        raise FlexiError("the answer is not an XML document")
+    # Flexi never sends a DTD; one here could only be an attempt at entity tricks.
+    if root.getroottree().docinfo.doctype:
+        raise FlexiError("the answer carries a DTD, which Flexi never sends; refusing to read it")
+    return root
+
+
+def _text(element: Any) -> str:
+    return "".join(element.itertext()).strip() if element is not None else ""
+
+
+def parse_settings(body: bytes) -> SmtpSettings:
+    """Read Flexi's settings document (bare, or inside <winstrom>); unset fields may be empty or absent."""
+    root = parse_document(body)
+    if root.tag == WRAPPER and root.find(ROOT) is not None:
+        root = root.find(ROOT)
+    if root.tag != ROOT:
+        raise FlexiError(f"expected a <{ROOT}> document, got <{root.tag}>")
+
+    values: dict[str, Value] = {option: _text(root.find(element)) for option, element in ELEMENTS.items()}
+    values["port"] = _port(values["port"])
+    password = root.find(PASSWORD)
+    return SmtpSettings(**values, password_set=password is not None and password.get("filled") == "true")
+
+
+def _port(text: Any) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise FlexiError(f"the stored port {text!r} is not a number") from None
+
+
+def build_document(fields: Mapping[str, Value], password: str | None = None) -> bytes:
+    """The write document: only fields (option names), plus <password> when one is to be sent."""
+    root = etree.Element(ROOT)
+    for option, value in fields.items():
+        etree.SubElement(root, ELEMENTS[option]).text = "" if value is None else str(value)
+    if password is not None:
+        etree.SubElement(root, PASSWORD).text = password
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def is_success(body: bytes) -> bool:
+    """True for a <winstrom> answer whose <success> is true (an empty <results> is normal)."""
+    root = parse_document(body)
+    return root.tag == WRAPPER and _text(root.find("success")) == "true"
+
+
+def error_messages(body: bytes) -> list[str]:
+    """Every message in a Flexi error answer, verbatim and in order; [] when the body holds none.
+
+    Handles the three XML shapes (<message>, <errors><error>, <result><error>), a bare
+    <message> and the JSON body Flexi sends with 401. Never raises: this runs on answers already known to be bad.
+    """
+    try:
+        root = parse_document(body)
+    except FlexiError:
+        return _json_messages(body)
+    return [text for element in root.iter("message", "error") if (text := _text(element))]
+
+
+def _json_messages(body: bytes) -> list[str]:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return []
+    messages: list[str] = []
+    _collect_json_messages(document, messages)
+    return messages
+
+
+def _collect_json_messages(node: Any, messages: list[str], depth: int = 0) -> None:
+    if depth > 20:
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("message", "error") and isinstance(value, str) and value.strip():
+                messages.append(value.strip())
+            else:
+                _collect_json_messages(value, messages, depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_json_messages(item, messages, depth + 1)

@@ -1,0 +1,112 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""SMTP settings as values: normalising, comparing, and the plan of what to write (internal to abraflexi.flexi)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Union
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import check_address, check_port, check_text
+
+# The options flexi_smtp manages by comparison; the password is handled apart because Flexi never returns it.
+MANAGED_OPTIONS = ("host", "port", "smtp_username", "default_from", "encryption_mode")
+CHANGED_PASSWORD = "<changed>"
+
+Value = Union[str, int, None]
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """What Flexi stores, as flexi_smtp reports it (the password only as whether one is stored)."""
+
+    host: str = ""
+    port: int | None = None
+    smtp_username: str = ""
+    default_from: str = ""
+    encryption_mode: str = ""
+    password_set: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings return value."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DesiredSettings:
+    """The options the user gave, normalised; omitted options are absent and therefore unmanaged."""
+
+    values: Mapping[str, Value]
+    password: str | None = field(default=None, repr=False)
+    update_password: str = "on_create"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do: the fields to send, whether the password goes, the diff and the predicted result."""
+
+    fields_to_send: Mapping[str, Value]
+    password_to_send: str | None = field(repr=False)
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    predicted: SmtpSettings
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields_to_send) or self.password_to_send is not None
+
+    @property
+    def diff(self) -> dict[str, dict[str, Any]]:
+        return {"before": dict(self.before), "after": dict(self.after)}
+
+
+def desired_settings(params: Mapping[str, Any]) -> DesiredSettings:
+    """Normalise and check the given options (strip text, port in range, one sender address)."""
+    checks = {
+        "host": lambda value: check_text("host", value, allow_empty=False),
+        "port": check_port,
+        "smtp_username": lambda value: check_text("smtp_username", value),
+        "default_from": lambda value: check_address("default_from", value, allow_empty=True),
+        "encryption_mode": lambda value: value,
+    }
+    values = {option: checks[option](params[option]) for option in MANAGED_OPTIONS if params.get(option) is not None}
+    return DesiredSettings(
+        values=values,
+        password=params.get("smtp_password"),
+        update_password=params.get("update_password") or "on_create",
+    )
+
+
+def make_plan(current: SmtpSettings, desired: DesiredSettings) -> Plan:
+    """Compare the given options with current and decide what to send (design.md, behaviour 1 to 4)."""
+    stored = current.as_dict()
+    fields_to_send = {option: value for option, value in desired.values.items() if stored[option] != value}
+    password_to_send = _password_to_send(current, desired)
+
+    predicted = replace(current, **fields_to_send)
+    if password_to_send is not None:
+        predicted = replace(predicted, password_set=bool(password_to_send))
+
+    before = {option: stored[option] for option in desired.values}
+    after = {option: desired.values[option] for option in desired.values}
+    if desired.password is not None:
+        before["password_set"] = current.password_set
+        after["password_set"] = predicted.password_set
+        if password_to_send is not None:
+            after["password"] = CHANGED_PASSWORD
+    return Plan(fields_to_send, password_to_send, before, after, predicted)
+
+
+def _password_to_send(current: SmtpSettings, desired: DesiredSettings) -> str | None:
+    if desired.password is None:
+        return None
+    if desired.update_password == "always":
+        # Flexi never returns the stored password, so it cannot be compared: "always" sends it on every run
+        # and the task reports a change every time (documented on the option).
+        return desired.password
+    # on_create: only fill an empty slot; an empty smtp_password has nothing to fill it with.
+    if not current.password_set and desired.password:
+        return desired.password
+    return None

@@ -1,0 +1,65 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Checks made before any request, for inputs we can judge locally (internal to abraflexi.flexi)."""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+
+PORT_MIN, PORT_MAX = 1, 65535
+
+# One mailbox: a local part and a domain of dot-separated labels, no spaces or address delimiters.
+_ATOM = r"[^\s@<>()\[\],;:\"\\]+"
+_MAILBOX = rf"{_ATOM}@[^\s@<>()\[\],;:\"\\.]+(?:\.[^\s@<>()\[\],;:\"\\.]+)*"
+_BARE = re.compile(rf"(?P<mailbox>{_MAILBOX})")
+# A display name is either quoted (anything but a quote) or plain (no address delimiters).
+_NAMED = re.compile(rf"(?P<name>\"[^\"]+\"|[^\"<>@,;]+?)\s*<(?P<mailbox>{_MAILBOX})>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_port(port: int) -> int:
+    """Return port if an SMTP server can listen on it."""
+    if not PORT_MIN <= port <= PORT_MAX:
+        raise FlexiError(
+            f"port must be between {PORT_MIN} and {PORT_MAX}, got {port}. "
+            "(Flexi itself accepts 0, but no SMTP server listens there.)"
+        )
+    return port
+
+
+def check_text(option: str, value: str, allow_empty: bool = True) -> str:
+    """Return value stripped; reject control characters (XML cannot carry most) and, if asked, emptiness."""
+    text = value.strip()
+    if _CONTROL.search(text):
+        raise FlexiError(f"{option} must not contain control characters such as line breaks or tabs; got {text!r}.")
+    if not text and not allow_empty:
+        raise FlexiError(f"{option} must not be empty; leave the option out to keep the stored value.")
+    return text
+
+
+def check_address(option: str, value: str) -> str:
+    """Return value stripped if it is exactly one address: user@domain or Display Name <user@domain>."""
+    text = check_text(option, value)
+    if _BARE.fullmatch(text) or _NAMED.fullmatch(text):
+        return text
+    raise FlexiError(
+        f"{option} must be exactly one address, either 'user@domain' or 'Display Name <user@domain>'; "
+        f"got {text!r}{_address_hint(text)}."
+    )
+
+
+def _address_hint(text: str) -> str:
+    if not text:
+        return " (empty)"
+    if text.count("@") > 1:
+        return " (it holds more than one address)"
+    if "<" in text and not text.endswith(">"):
+        return " (the '<' has no closing '>')"
+    if ">" in text and "<" not in text:
+        return " (the '>' has no opening '<')"
+    if "@" not in text:
+        return " (no '@')"
+    return ""
