@@ -40,10 +40,10 @@ def check_text(option: str, value: str, allow_empty: bool = True) -> str:
     return text
 
 
-def check_address(option: str, value: str) -> str:
-    """Return value stripped if it is exactly one address: user@domain or Display Name <user@domain>."""
+def check_address(option: str, value: str, allow_empty: bool = False) -> str:
+    """Return ``value`` stripped if it is exactly one address: ``user@domain`` or ``Display Name <user@domain>``."""
     text = check_text(option, value)
-    if _BARE.fullmatch(text) or _NAMED.fullmatch(text):
+    if (allow_empty and not text) or _BARE.fullmatch(text) or _NAMED.fullmatch(text):
         return text
     raise FlexiError(
         f"{option} must be exactly one address, either 'user@domain' or 'Display Name <user@domain>'; "

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
+    connection_argument_spec,
+    connection_settings,
+)
+from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+
+
+def params(**given):
+    base = {
+        "url": "https://flexi.example.com:5434",
+        "company": "demo_s_r_o_",
+        "username": "admin",
+        "password": "api-secret",
+        "validate_certs": True,
+        "ca_path": None,
+        "timeout": 30,
+    }
+    base.update(given)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("url", "base_url"),
+    [
+        ("https://flexi.example.com:5434", "https://flexi.example.com:5434"),
+        ("https://flexi.example.com:5434/", "https://flexi.example.com:5434"),
+        ("  http://10.0.0.5:5434 ", "http://10.0.0.5:5434"),
+    ],
+)
+def test_url_is_normalised_to_scheme_host_and_port(url, base_url):
+    assert connection_settings(params(url=url)).base_url == base_url
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("flexi.example.com:5434", "url must start with https://"),
+        ("ftp://flexi.example.com", "url must start with https://"),
+        ("https://flexi.example.com:5434/c/demo", "without a path, query or fragment"),
+        ("https://flexi.example.com:5434/?x=1", "without a path, query or fragment"),
+        ("https://flexi.example.com:99999", "url is not a valid URL"),
+    ],
+)
+def test_bad_url_is_rejected_with_an_example(url, message):
+    with pytest.raises(FlexiError, match=message) as caught:
+        connection_settings(params(url=url))
+
+    assert "https://flexi.example.com:5434" in str(caught.value)
+
+
+def test_url_with_credentials_is_rejected_without_echoing_them():
+    with pytest.raises(FlexiError, match="must not contain credentials") as caught:
+        connection_settings(params(url="https://admin:hunter2@flexi.example.com"))
+
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("company", "path"),
+    [
+        ("demo_s_r_o_", "/c/demo_s_r_o_"),
+        ("../../status", "/c/..%2F..%2Fstatus"),
+        ("my company", "/c/my%20company"),
+        ("firma?x=1#y", "/c/firma%3Fx%3D1%23y"),
+    ],
+)
+def test_company_is_percent_encoded_into_one_path_segment(company, path):
+    settings = connection_settings(params(company=company))
+
+    assert settings.company_url == "https://flexi.example.com:5434" + path
+
+
+@pytest.mark.parametrize("company", ["", "  ", ".", ".."])
+def test_company_that_cannot_name_a_database_is_rejected(company):
+    with pytest.raises(FlexiError, match="company must be the company's database identifier"):
+        connection_settings(params(company=company))
+
+
+@pytest.mark.parametrize(
+    ("validate_certs", "ca_path", "verify"),
+    [
+        (True, None, True),
+        (False, None, False),
+        (True, "CA", "CA"),
+        (False, "CA", False),
+    ],
+)
+def test_certificate_verification_matrix(tmp_path, validate_certs, ca_path, verify):
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text("PEM")
+    resolved = str(ca_file) if ca_path else None
+
+    settings = connection_settings(params(validate_certs=validate_certs, ca_path=resolved))
+
+    assert settings.verify == (str(ca_file) if verify == "CA" else verify)
+
+
+def test_missing_ca_file_is_reported(tmp_path):
+    with pytest.raises(FlexiError, match="is not a file"):
+        connection_settings(params(ca_path=str(tmp_path / "missing.pem")))
+
+
+@pytest.mark.parametrize("timeout", [0, -5])
+def test_timeout_must_be_positive(timeout):
+    with pytest.raises(FlexiError, match="timeout must be a whole number of seconds, at least 1"):
+        connection_settings(params(timeout=timeout))
+
+
+def test_password_without_username_is_rejected():
+    with pytest.raises(FlexiError, match="password is set but username is not"):
+        connection_settings(params(username=None))
+
+
+def test_password_never_appears_in_repr():
+    assert "api-secret" not in repr(connection_settings(params()))
+
+
+def test_every_connection_option_has_an_environment_fallback_except_tls_settings():
+    spec = connection_argument_spec()
+
+    fallbacks = {name: entry["fallback"][1][0] for name, entry in spec.items() if "fallback" in entry}
+
+    assert fallbacks == {
+        "url": "ABRAFLEXI_URL",
+        "company": "ABRAFLEXI_COMPANY",
+        "username": "ABRAFLEXI_LOGIN",
+        "password": "ABRAFLEXI_PASSWORD",
+        "timeout": "ABRAFLEXI_TIMEOUT",
+    }
+    assert spec["password"]["no_log"] is True
