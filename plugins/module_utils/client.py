@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Optional
 from urllib.parse import urlencode
@@ -60,6 +61,10 @@ class FlexiClient:
         self.session = requests.Session()
         self.session.trust_env = False  # proxies and .netrc must not change where credentials go
         self.session.verify = connection.verify
+        if connection.verify is False:
+            # The user turned verification off on purpose (validate_certs: false); urllib3 would repeat that on
+            # stderr for every request.
+            warnings.simplefilter("ignore", requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self.session.headers.update({"Accept": "application/xml", "User-Agent": USER_AGENT})
         if connection.username:
             self.session.auth = (connection.username, connection.password or "")
