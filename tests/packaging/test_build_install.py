@@ -1,0 +1,89 @@
+"""The built collection tarball installs and works on its own, outside this checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tests.collection_path import REPO_ROOT
+
+BIN = Path(sys.executable).parent
+PLAYBOOK = """
+- name: Installed collection reaches the emulator
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Configure SMTP
+      abraflexi.flexi.flexi_smtp:
+        host: smtp.example.com
+        port: 587
+        encryption_mode: STARTTLS
+      register: configured
+"""
+
+
+@pytest.fixture(scope="module")
+def tarball(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    subprocess.run(
+        [BIN / "ansible-galaxy", "collection", "build", str(REPO_ROOT), "--output-path", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("abraflexi-flexi-*.tar.gz")
+    return built
+
+
+def test_tarball_holds_plugins_and_no_local_caches(tarball):
+    with tarfile.open(tarball) as archive:
+        names = archive.getnames()
+
+    assert "plugins/modules/flexi_smtp.py" in names
+    assert "plugins/modules/flexi_smtp_info.py" in names
+    assert "meta/runtime.yml" in names
+    assert not [name for name in names if name.startswith((".venv", ".tmp", ".git/", "tests/output"))]
+    assert not [name for name in names if "__pycache__" in name]
+
+
+@pytest.mark.integration
+def test_installed_tarball_configures_flexi(tarball, tmp_path, emulator):
+    collections = tmp_path / "collections"
+    subprocess.run(
+        [BIN / "ansible-galaxy", "collection", "install", str(tarball), "-p", str(collections)],
+        check=True,
+        capture_output=True,
+    )
+    # Only the installed copy is on the collections path, so a working run proves the tarball is complete.
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(PLAYBOOK)
+    env = {
+        **os.environ,
+        "ANSIBLE_COLLECTIONS_PATH": str(collections),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ABRAFLEXI_URL": emulator.url,
+        "ABRAFLEXI_COMPANY": "demo_s_r_o_",
+        "ABRAFLEXI_LOGIN": "admin",
+        "ABRAFLEXI_PASSWORD": "admin-secret",
+    }
+
+    run = subprocess.run(
+        [BIN / "ansible-playbook", "-e", f"ansible_python_interpreter={sys.executable}", str(playbook)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "changed=1" in run.stdout
+    assert emulator.state.stored()["encryptionMode"] == "STARTTLS"
+    assert "admin-secret" not in run.stdout + run.stderr
