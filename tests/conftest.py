@@ -1,0 +1,55 @@
+"""Fixtures shared by every test: the Flexi emulator and the SMTP sink, each stopped at teardown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+
+from tests.emulator.server import EmulatorOptions, EmulatorServer
+from tests.emulator.sink import SmtpSink
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    """A fresh emulator with default options."""
+    with EmulatorServer(EmulatorOptions()) as server:
+        yield server
+
+
+@pytest.fixture
+def emulator_factory() -> Iterator[Callable[..., EmulatorServer]]:
+    """Start emulators with EmulatorOptions overrides, e.g. `emulator_factory(tls=True, error_shape="errors")`."""
+    started: list[EmulatorServer] = []
+
+    def start(**overrides: Any) -> EmulatorServer:
+        server = EmulatorServer(EmulatorOptions(**overrides)).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in reversed(started):
+        server.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A plain SMTP sink without AUTH."""
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def smtp_sink_factory() -> Iterator[Callable[..., SmtpSink]]:
+    """Start SMTP sinks, e.g. `smtp_sink_factory(mode="starttls", auth=("user", "pass"))`."""
+    started: list[SmtpSink] = []
+
+    def start(**kwargs: Any) -> SmtpSink:
+        sink = SmtpSink(**kwargs).start()
+        started.append(sink)
+        return sink
+
+    yield start
+    for sink in reversed(started):
+        sink.stop()

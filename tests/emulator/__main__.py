@@ -1,0 +1,125 @@
+"""Run the Flexi emulator from the command line: `python -m tests.emulator --port 5434 [--tls] ...`.
+
+Prints the URL once listening and stops by itself after --lifetime seconds (or on SIGINT/SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from tests.emulator.faults import FAULT_KINDS, Fault
+from tests.emulator.server import EmulatorOptions, EmulatorServer
+from tests.emulator.sink import write_ready_file
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.emulator", description="Run the emulated ABRA Flexi server (tests and demo)."
+    )
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throw-away CA")
+    parser.add_argument("--tls-hostname", default="127.0.0.1", help="name in the server certificate")
+    parser.add_argument("--cert-dir", help="where to write the CA and server PEM files (kept); temporary otherwise")
+    parser.add_argument("--user", action="append", metavar="NAME:PASS", help="admin user (repeatable)")
+    parser.add_argument("--limited-user", action="append", metavar="NAME:PASS", help="user without the admin right")
+    parser.add_argument("--companies", default="demo_s_r_o_", help="comma-separated company database ids")
+    parser.add_argument("--smtp-scope", choices=("server", "company"), default="server")
+    parser.add_argument("--write-status", type=int, choices=(200, 201), default=201)
+    parser.add_argument("--error-status", type=int, choices=(400, 500), default=400)
+    parser.add_argument(
+        "--error-shape", choices=("message", "errors", "result-error", "bare-message"), default="message"
+    )
+    parser.add_argument("--test-mail-body", choices=("settings", "winstrom"), default="settings")
+    parser.add_argument("--unset-fields", choices=("empty", "absent"), default="empty")
+    parser.add_argument("--smtp-cafile", help="CA the test mail trusts for STARTTLS/SSL/TLS; unverified by default")
+    parser.add_argument("--smtp-timeout", type=float, default=30.0, help="SMTP connect timeout in seconds")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="KIND[:STATUS_OR_DELAY]",
+        help=f"queue a one-shot fault ({', '.join(FAULT_KINDS)}); e.g. status:503, slow:2.5, html:504 (repeatable)",
+    )
+    parser.add_argument("--lifetime", type=float, default=3600.0, help="stop by itself after this many seconds")
+    parser.add_argument("--ready-file", help='write {"url", "ca_path"} as JSON here once listening')
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> EmulatorOptions:
+    overrides: dict[str, Any] = {
+        "port": args.port,
+        "tls": args.tls,
+        "tls_hostname": args.tls_hostname,
+        "cert_dir": args.cert_dir,
+        "companies": tuple(name.strip() for name in args.companies.split(",") if name.strip()),
+        "smtp_scope": args.smtp_scope,
+        "write_status": args.write_status,
+        "error_status": args.error_status,
+        "error_shape": args.error_shape,
+        "test_mail_body": args.test_mail_body,
+        "unset_fields": args.unset_fields,
+        "smtp_cafile": args.smtp_cafile,
+        "smtp_timeout": args.smtp_timeout,
+    }
+    if args.user:
+        overrides["users"] = _accounts(args.user, parser)
+    if args.limited_user:
+        overrides["limited_users"] = _accounts(args.limited_user, parser)
+    try:
+        return EmulatorOptions(**overrides)
+    except ValueError as exc:
+        parser.error(str(exc))
+        raise  # unreachable: parser.error() exits
+
+
+def parse_fault(spec: str) -> Fault:
+    """`KIND[:ARG]`: ARG is the delay in seconds for slow, the HTTP status for status and html."""
+    kind, _, argument = spec.partition(":")
+    if kind == "slow":
+        return Fault(kind, delay=float(argument or 1.0))
+    if argument:
+        return Fault(kind, status=int(argument))
+    return Fault(kind)
+
+
+def _accounts(specs: Sequence[str], parser: argparse.ArgumentParser) -> dict[str, str]:
+    accounts = {}
+    for spec in specs:
+        name, colon, password = spec.partition(":")
+        if not colon or not name:
+            parser.error(f"expected NAME:PASS, got {spec!r}")
+        accounts[name] = password
+    return accounts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    options = options_from(args, parser)
+    try:
+        faults = [parse_fault(spec) for spec in args.fault]
+    except ValueError as exc:
+        parser.error(f"--fault: {exc}")
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
+    with EmulatorServer(options) as emulator:
+        for fault in faults:
+            emulator.inject(fault)
+        if args.ready_file:
+            write_ready_file(args.ready_file, {"url": emulator.url, "ca_path": emulator.ca_path})
+        print(emulator.url, flush=True)  # last: whoever reads it may rely on the ready file
+        done.wait(args.lifetime)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

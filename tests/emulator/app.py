@@ -1,0 +1,321 @@
+"""The Flexi REST routes the emulator answers, as reference/flexi-api.md describes them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from tests.emulator.documents import (
+    AUTH_REQUIRED_JSON,
+    JSON_TYPE,
+    WRITE_SUCCESS_XML,
+    XML_TYPE,
+    WriteBody,
+    error_document,
+    plain_success,
+    read_write_body,
+    redact,
+    settings_json,
+    settings_xml,
+    write_success,
+)
+from tests.emulator.faults import Fault, FaultQueue, html_error_page, reason_phrase, truncated
+from tests.emulator.mailer import MailFailure, send_test_mail
+from tests.emulator.state import ADMIN, EmulatorState, RecordedRequest
+from tests.emulator.validation import ErrorEntry, validate_fields
+
+if TYPE_CHECKING:
+    from tests.emulator.server import EmulatorOptions
+
+LOG = logging.getLogger("tests.emulator")
+VERSION = "2025.x-emulator"
+WRITE_METHODS = ("PUT", "POST")
+SMTP_METHODS = ("GET", "PUT", "POST")
+SMTP_RESOURCE = "nastaveni/smtp"
+REALM = 'Basic realm="ABRA Flexi"'
+# The documented sample read document, used where a fault needs a body that looks like Flexi's.
+_SAMPLE_STORED = {
+    "defaultFrom": "vzor@seznam.cz",
+    "encryptionMode": "SSL",
+    "host": "smtp.seznam.cz",
+    "password": "x",
+    "port": "465",
+    "username": "vzor@seznam.cz",
+}
+
+# INFERRED wordings (Flexi's exact texts are not public).
+NO_RIGHT_MESSAGE = "Nemáte oprávnění k nastavení SMTP serveru: je potřeba role ADMIN s právem 'Přístup ke všem firmám'."
+NO_COMPANY_MESSAGE = "Firma '{company}' neexistuje."
+NOT_FOUND_MESSAGE = "Požadovaná stránka '{path}' neexistuje."
+NO_METHOD_MESSAGE = "Metoda {method} není pro evidenci 'nastaveni-smtp' podporována."
+NO_FORMAT_MESSAGE = "Nepodporovaný formát '{suffix}'."
+FAULT_MESSAGES = {
+    402: "Licence neumožňuje přístup přes REST API.",
+    403: NO_RIGHT_MESSAGE,
+    404: "Požadovaný záznam nebyl nalezen.",
+    500: "Interní chyba serveru.",
+    503: "Služba je dočasně nedostupná.",
+}
+
+
+@dataclass(frozen=True)
+class IncomingRequest:
+    method: str
+    target: str
+    headers: Mapping[str, str]
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to send back. `delivery` other than "normal" breaks the connection instead (a fault)."""
+
+    status: int
+    body: str = ""
+    content_type: str | None = XML_TYPE
+    headers: tuple[tuple[str, str], ...] = ()
+    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body"
+
+    @property
+    def recorded_status(self) -> int:
+        return self.status if self.delivery == "normal" else -1
+
+
+@dataclass(frozen=True)
+class _Call:
+    """A request taken apart: path without query, decoded query, Basic credentials, wanted answer format."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    user: str | None
+    password: str | None
+    fmt: str
+    body_format: str
+
+
+class FlexiApp:
+    """Turns one HTTP request into one answer and records it."""
+
+    def __init__(self, options: EmulatorOptions, state: EmulatorState, faults: FaultQueue, stopping: threading.Event):
+        self.options = options
+        self.state = state
+        self.faults = faults
+        self._stopping = stopping
+        self._started = time.monotonic()
+
+    def handle(self, request: IncomingRequest) -> Answer:
+        place = self.state.open_record()
+        call = _take_apart(request)
+        write = read_write_body(request.body, call.body_format) if call.method in WRITE_METHODS else WriteBody()
+        try:
+            answer = self._answer(call, write)
+        except Exception as exc:  # an emulator bug: answer like a crashing Flexi rather than dropping the line
+            LOG.exception("emulator failed on %s %s", call.method, call.path)
+            answer = self._error(500, f"{type(exc).__name__}: {exc}", call.fmt)
+        # Recorded before the answer leaves, so a test sees the entry as soon as its client has the answer.
+        self.state.close_record(place, _record(call, write, request.body, answer))
+        return answer
+
+    def _answer(self, call: _Call, write: WriteBody) -> Answer:
+        fault = self.faults.take(call.method, call.query)
+        if fault is not None and fault.kind == "slow":
+            self._stopping.wait(fault.delay)
+            fault = None
+        if fault is not None:
+            return self._fault_answer(fault, call)
+        role = self.state.role_of(call.user, call.password)
+        if role is None:
+            return _auth_required()
+        return self._route(call, write, role)
+
+    # routes
+
+    def _route(self, call: _Call, write: WriteBody, role: str) -> Answer:
+        if call.path in ("/status", "/status.json"):
+            return self._json_only(call, self._status())
+        if call.path in ("/c", "/c.json"):
+            return self._json_only(call, self._companies())
+        segments = call.path.split("/")
+        if len(segments) < 3 or segments[1] != "c" or not segments[2]:
+            return self._error(404, NOT_FOUND_MESSAGE.format(path=call.path), call.fmt)
+        company = unquote(segments[2])
+        if not self.state.has_company(company):
+            return self._error(404, NO_COMPANY_MESSAGE.format(company=company), call.fmt)
+        resource, dot, suffix = "/".join(segments[3:]).partition(".")
+        if resource != SMTP_RESOURCE:
+            return self._error(404, NOT_FOUND_MESSAGE.format(path=call.path), call.fmt)
+        if dot and suffix not in ("xml", "json"):
+            return self._error(406, NO_FORMAT_MESSAGE.format(suffix=suffix), "xml")
+        return self._smtp(call, write, role, company)
+
+    def _smtp(self, call: _Call, write: WriteBody, role: str, company: str) -> Answer:
+        if call.method not in SMTP_METHODS:
+            answer = self._error(405, NO_METHOD_MESSAGE.format(method=call.method), call.fmt)
+            return _with_header(answer, "Allow", ", ".join(SMTP_METHODS))
+        if role != ADMIN:
+            # DOCUMENTED: only ADMIN with "access all companies" may touch it; 403 is INFERRED.
+            return self._error(403, NO_RIGHT_MESSAGE, call.fmt)
+        if call.method in WRITE_METHODS:
+            return self._write(call, write, company)
+        if "testMail" in call.query:
+            return self._test_mail(call, company)
+        return self._read(call, company)
+
+    def _read(self, call: _Call, company: str) -> Answer:
+        stored = self.state.stored(company)
+        if call.fmt == "json":
+            return Answer(200, settings_json(stored, self.options.unset_fields), JSON_TYPE)
+        return Answer(200, settings_xml(stored, self.options.unset_fields))
+
+    def _write(self, call: _Call, write: WriteBody, company: str) -> Answer:
+        if write.error is not None:
+            return self._error(400, write.error, call.fmt)
+        values, errors = validate_fields(write.fields)
+        if errors:
+            # All or nothing: a write with one bad field stores none of its fields.
+            return self._errors(self.options.error_status, errors, call.fmt)
+        self.state.store(company, **values)
+        return Answer(self.options.write_status, write_success(call.fmt), _content_type(call.fmt))
+
+    def _test_mail(self, call: _Call, company: str) -> Answer:
+        try:
+            send_test_mail(
+                self.state.stored(company),
+                call.query["testMail"],
+                cafile=self.options.smtp_cafile,
+                timeout=self.options.smtp_timeout,
+            )
+        except MailFailure as failure:
+            return self._error(self.options.error_status, failure.message, call.fmt)
+        if self.options.test_mail_body == "settings":
+            return self._read(call, company)
+        return Answer(200, plain_success(call.fmt), _content_type(call.fmt))
+
+    def _status(self) -> dict[str, object]:
+        uptime = int(time.monotonic() - self._started)
+        return {
+            "status": {
+                "version": VERSION,
+                "appServerRunning": "true",
+                "databaseRunning": "true",
+                "uptime": str(uptime),
+                "serverName": "ABRA Flexi emulator",
+            }
+        }
+
+    def _companies(self) -> dict[str, object]:
+        companies = [
+            {"id": str(number), "dbNazev": name, "nazev": name, "stavEnum": "ESTABLISHED", "show": "true"}
+            for number, name in enumerate(self.state.companies, start=1)
+        ]
+        return {"companies": {"company": companies}}
+
+    def _json_only(self, call: _Call, document: dict[str, object]) -> Answer:
+        if call.method != "GET":
+            return _with_header(self._error(405, f"Metoda {call.method} není podporována.", "json"), "Allow", "GET")
+        return Answer(200, json.dumps(document, ensure_ascii=False), JSON_TYPE)
+
+    # errors and faults
+
+    def _error(self, status: int, message: str, fmt: str) -> Answer:
+        return self._errors(status, [ErrorEntry(message)], fmt)
+
+    def _errors(self, status: int, entries: list[ErrorEntry], fmt: str) -> Answer:
+        return Answer(status, error_document(entries, self.options.error_shape, fmt), _content_type(fmt))
+
+    def _fault_answer(self, fault: Fault, call: _Call) -> Answer:
+        status = fault.answer_status
+        if fault.kind == "status":
+            if status == 401:
+                return _auth_required()
+            return self._error(status, FAULT_MESSAGES.get(status, reason_phrase(status)), call.fmt)
+        if fault.kind == "html":
+            return Answer(status, html_error_page(status), "text/html")
+        if fault.kind == "empty":
+            return Answer(200, "")
+        if fault.kind == "drop":
+            return Answer(-1, delivery="drop")
+        full = WRITE_SUCCESS_XML if call.method in WRITE_METHODS else settings_xml(_SAMPLE_STORED, "empty")
+        if fault.kind == "malformed":
+            return Answer(200, truncated(full))
+        return Answer(200, full, delivery="drop_mid_body")
+
+
+def _take_apart(request: IncomingRequest) -> _Call:
+    parts = urlsplit(request.target)
+    user, password = _basic_credentials(request.headers.get("Authorization"))
+    last_segment = parts.path.rpartition("/")[2]
+    suffix = last_segment.rpartition(".")[2] if "." in last_segment else ""
+    fmt = suffix if suffix in ("xml", "json") else _negotiated(request.headers.get("Accept") or "")
+    content_type = (request.headers.get("Content-Type") or "").lower()
+    return _Call(
+        method=request.method.upper(),
+        path=parts.path,
+        query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+        user=user,
+        password=password,
+        fmt=fmt,
+        body_format="json" if suffix == "json" or "json" in content_type else "xml",
+    )
+
+
+def _negotiated(accept: str) -> str:
+    """ECOSYSTEM: without a suffix the Accept header decides; XML unless only JSON is asked for."""
+    accept = accept.lower()
+    return "json" if "json" in accept and "xml" not in accept else "xml"
+
+
+def _basic_credentials(header: str | None) -> tuple[str | None, str | None]:
+    scheme, _, token = (header or "").strip().partition(" ")
+    if scheme.lower() != "basic" or not token:
+        return None, None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None, None
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        text = decoded.decode("latin-1")
+    user, colon, password = text.partition(":")
+    return user, (password if colon else None)
+
+
+def _auth_required() -> Answer:
+    return Answer(401, AUTH_REQUIRED_JSON, JSON_TYPE, (("WWW-Authenticate", REALM),))
+
+
+def _with_header(answer: Answer, name: str, value: str) -> Answer:
+    return Answer(answer.status, answer.body, answer.content_type, (*answer.headers, (name, value)), answer.delivery)
+
+
+def _content_type(fmt: str) -> str:
+    return JSON_TYPE if fmt == "json" else XML_TYPE
+
+
+def _record(call: _Call, write: WriteBody, body: bytes, answer: Answer) -> RecordedRequest:
+    text = body.decode("utf-8", "replace")
+    if write.error is None:
+        password_present = "password" in write.names
+    else:
+        password_present = re.search(r"<password\b|\"password\"\s*:", text) is not None
+    return RecordedRequest(
+        method=call.method,
+        path=call.path,
+        query=dict(call.query),
+        user=call.user,
+        fields=write.names,
+        password_present=password_present,
+        body=redact(text, write.password),
+        status=answer.recorded_status,
+    )

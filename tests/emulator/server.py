@@ -1,0 +1,323 @@
+"""`EmulatorServer`: the emulated Flexi on 127.0.0.1, served from a background thread."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import selectors
+import socket
+import ssl
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from tests.emulator.app import Answer, FlexiApp, IncomingRequest
+from tests.emulator.certs import CertDirectory, TlsMaterial, issue_server_tls, server_names
+from tests.emulator.faults import Fault, FaultQueue
+from tests.emulator.state import EmulatorState, RecordedRequest, normalise_fields
+
+__all__ = ["EmulatorOptions", "EmulatorServer"]
+
+LOG = logging.getLogger("tests.emulator")
+HOST = "127.0.0.1"
+IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit idle
+HANDSHAKE_TIMEOUT = 10.0
+
+_CHOICES = {
+    "smtp_scope": ("server", "company"),
+    "write_status": (200, 201),
+    "error_status": (400, 500),
+    "error_shape": ("message", "errors", "result-error", "bare-message"),
+    "test_mail_body": ("settings", "winstrom"),
+    "unset_fields": ("empty", "absent"),
+}
+
+
+@dataclass(frozen=True)
+class EmulatorOptions:
+    """How the emulated Flexi behaves; each INFERRED variant of the reference is one option."""
+
+    users: Mapping[str, str] = field(default_factory=lambda: {"admin": "admin-secret"})
+    limited_users: Mapping[str, str] = field(default_factory=lambda: {"clerk": "clerk-secret"})
+    companies: tuple[str, ...] = ("demo_s_r_o_",)
+    smtp_scope: str = "server"
+    tls: bool = False
+    tls_hostname: str = HOST
+    write_status: int = 201
+    error_status: int = 400
+    error_shape: str = "message"
+    test_mail_body: str = "settings"
+    unset_fields: str = "empty"
+    smtp_cafile: str | None = None
+    smtp_timeout: float = 30.0
+    initial: Mapping[str, Any] | None = None
+    port: int = 0
+    cert_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, allowed in _CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}, not {getattr(self, name)!r}")
+        if set(self.users) & set(self.limited_users):
+            raise ValueError("a user cannot be both admin and limited")
+        if not self.companies:
+            raise ValueError("at least one company is needed")
+        if self.smtp_timeout <= 0:
+            raise ValueError("smtp_timeout must be positive")
+        normalise_fields(self.initial or {})  # fails early on an unknown field name
+
+
+class EmulatorServer:
+    """Start, inspect and stop one emulated Flexi. Also a context manager."""
+
+    def __init__(self, options: EmulatorOptions | None = None) -> None:
+        self.options = options or EmulatorOptions()
+        self.state = EmulatorState(
+            companies=self.options.companies,
+            users=self.options.users,
+            limited_users=self.options.limited_users,
+            scope=self.options.smtp_scope,
+            initial=self.options.initial,
+        )
+        self.faults = FaultQueue()
+        self._stopping = threading.Event()
+        self._httpd: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+        self._certs: CertDirectory | None = None
+        self._tls: TlsMaterial | None = None
+
+    # lifecycle
+
+    def start(self) -> EmulatorServer:
+        if self._httpd is not None:
+            raise RuntimeError("the emulator is already running")
+        if self.options.tls:
+            self._certs = CertDirectory(self.options.cert_dir, "flexi-emulator")
+            self._tls = issue_server_tls(server_names(self.options.tls_hostname), self._certs.path, "flexi")
+        self._stopping.clear()
+        app = FlexiApp(self.options, self.state, self.faults, self._stopping)
+        try:
+            # Bound and listening once the constructor returns; connections wait in the backlog until served.
+            self._httpd = _HttpServer((HOST, self.options.port), app, self._tls.context if self._tls else None)
+        except OSError:
+            self._remove_certificates()
+            raise
+        self._thread = threading.Thread(target=self._httpd.serve_until_stopped, name="flexi-emulator", daemon=True)
+        self._thread.start()
+        LOG.info("Flexi emulator listening on %s", self.url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, cut open connections, wait for every handler thread, remove temporary certificates."""
+        if self._httpd is None:
+            return
+        self._stopping.set()  # wakes "slow" faults
+        self._httpd.stop_serving()
+        if self._thread is not None:
+            self._thread.join()
+        self._httpd.close_connections()
+        self._httpd.server_close()  # joins the handler threads
+        self._httpd = None
+        self._thread = None
+        self._remove_certificates()
+
+    def _remove_certificates(self) -> None:
+        if self._certs is not None:
+            self._certs.cleanup()
+        self._certs = None
+        self._tls = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # addresses
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the emulator is not running")
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        scheme = "https" if self.options.tls else "http"
+        return f"{scheme}://{HOST}:{self.port}"
+
+    @property
+    def ca_path(self) -> str | None:
+        return self._tls.ca_path if self._tls is not None else None
+
+    @property
+    def cert_path(self) -> str | None:
+        return self._tls.cert_path if self._tls is not None else None
+
+    # inspection and control
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.state.requests()
+
+    def writes(self) -> list[RecordedRequest]:
+        return [entry for entry in self.state.requests() if entry.method in ("PUT", "POST")]
+
+    def test_mail_requests(self) -> list[RecordedRequest]:
+        return [entry for entry in self.state.requests() if entry.method == "GET" and "testMail" in entry.query]
+
+    def inject(self, fault: Fault) -> None:
+        self.faults.add(fault)
+
+    def reset(self) -> None:
+        """Forget requests and faults; settings go back to `initial`."""
+        self.faults.clear()
+        self.state.reset()
+
+
+class _HttpServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer that does TLS in the handler thread and can cut its keep-alive connections at stop."""
+
+    daemon_threads = False
+    block_on_close = True  # server_close() joins the handler threads
+
+    def __init__(self, address: tuple[str, int], app: FlexiApp, context: ssl.SSLContext | None) -> None:
+        self.app = app
+        self._context = context
+        self._lock = threading.Lock()
+        self._connections: set[socket.socket] = set()
+        self._closing = False
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        super().__init__(address, _FlexiHandler)  # closes everything through server_close() if binding fails
+
+    def serve_until_stopped(self) -> None:
+        """Like serve_forever(), but stop_serving() wakes it at once instead of after a poll interval."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while True:
+                for key, _ in selector.select():
+                    if key.fileobj is self._wake_reader:
+                        return
+                    self._handle_request_noblock()
+
+    def stop_serving(self) -> None:
+        self._wake_writer.send(b"\0")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        connection = self._secured(request)
+        if connection is None or not self._track(connection):
+            return
+        try:
+            self.RequestHandlerClass(connection, client_address, self)
+        except OSError:
+            LOG.debug("connection from %s ended abruptly", client_address)
+        finally:
+            self._untrack(connection)
+            if connection is not request:
+                connection.close()
+
+    def _secured(self, request: socket.socket) -> socket.socket | None:
+        if self._context is None:
+            return request
+        request.settimeout(HANDSHAKE_TIMEOUT)
+        try:
+            return self._context.wrap_socket(request, server_side=True)
+        except OSError as exc:  # the client rejected our certificate or went away
+            LOG.debug("TLS handshake failed: %s", exc)
+            return None
+
+    def _track(self, connection: socket.socket) -> bool:
+        with self._lock:
+            if self._closing:
+                connection.close()
+                return False
+            self._connections.add(connection)
+            return True
+
+    def _untrack(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        """Wake every handler blocked on an idle keep-alive connection."""
+        with self._lock:
+            self._closing = True
+            connections = list(self._connections)
+        for connection in connections:
+            # socket.socket.shutdown, not SSLSocket's: it acts on the descriptor and leaves TLS state alone.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(connection, socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        LOG.debug("error while serving %s", client_address, exc_info=True)
+
+
+class _FlexiHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive; every answer carries Content-Length."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "ABRA-Flexi-emulator"
+    sys_version = ""
+    timeout = IDLE_TIMEOUT
+    disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold the body ~40 ms
+    server: _HttpServer
+
+    def do_GET(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        answer = self.server.app.handle(IncomingRequest(self.command, self.path, self.headers, body))
+        self._send(answer)
+
+    do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
+    def _read_body(self) -> bytes | None:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._read_chunked()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.send_error(400, "Bad Content-Length")
+            return None
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _read_chunked(self) -> bytes:
+        chunks = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline().strip():  # trailers
+                    pass
+                return b"".join(chunks)
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+
+    def _send(self, answer: Answer) -> None:
+        if answer.delivery == "drop":
+            self.close_connection = True
+            return
+        payload = answer.body.encode("utf-8")
+        self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status)
+        if answer.content_type:
+            self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if answer.delivery == "drop_mid_body":
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+        elif self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        LOG.debug("%s %s", self.address_string(), format % args)

@@ -1,0 +1,49 @@
+"""Fixtures for the emulator's own tests: HTTP clients bound to an emulator, a refused port."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+
+from tests.emulator.server import EmulatorServer
+from tests.unit.emulator.flexi_client import FlexiClient, settings_body
+
+
+@pytest.fixture
+def flexi(emulator: EmulatorServer) -> Iterator[FlexiClient]:
+    """A client of the default emulator."""
+    client = FlexiClient(emulator)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def flexi_with(emulator_factory: Callable[..., EmulatorServer]) -> Iterator[Callable[..., FlexiClient]]:
+    """A client of an emulator started with EmulatorOptions overrides: `flexi_with(error_shape="errors")`."""
+    clients: list[FlexiClient] = []
+
+    def start(**overrides: Any) -> FlexiClient:
+        client = FlexiClient(emulator_factory(**overrides))
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port that was bound and closed again, so connecting to it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def body() -> Callable[..., str]:
+    """`body(host="smtp.example.cz", port="465")` builds a write body."""
+    return settings_body

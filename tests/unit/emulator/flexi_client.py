@@ -1,0 +1,47 @@
+"""A small requests client for the emulator's own tests, and write-body building."""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+import requests
+
+from tests.emulator.server import EmulatorServer
+
+ADMIN = ("admin", "admin-secret")
+CLERK = ("clerk", "clerk-secret")
+SMTP_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
+
+
+class FlexiClient:
+    """requests.Session against one emulator, as the admin user unless told otherwise."""
+
+    def __init__(self, emulator: EmulatorServer) -> None:
+        self.emulator = emulator
+        self.session = requests.Session()
+        self.session.auth = ADMIN
+        if emulator.ca_path:
+            self.session.verify = emulator.ca_path
+
+    def url(self, path: str = SMTP_PATH) -> str:
+        return self.emulator.url + path
+
+    def get(self, path: str = SMTP_PATH, **kwargs: Any) -> requests.Response:
+        return self.session.get(self.url(path), timeout=10, **kwargs)
+
+    def test_mail(self, recipient: str, path: str = SMTP_PATH, **kwargs: Any) -> requests.Response:
+        return self.session.get(self.url(path), params={"testMail": recipient}, timeout=10, **kwargs)
+
+    def write(self, body: str | bytes, method: str = "PUT", path: str = SMTP_PATH, **kwargs: Any) -> requests.Response:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        return self.session.request(method, self.url(path), data=data, timeout=10, **kwargs)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def settings_body(**fields: str) -> str:
+    """A <nastaveni-smtp> write body with the given fields, values escaped."""
+    inner = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
+    return f"<nastaveni-smtp>{inner}</nastaveni-smtp>"

@@ -1,0 +1,173 @@
+"""`python -m tests.emulator` and `python -m tests.emulator.sink` as the demo and integration tests run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import smtplib
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.emulator.__main__ import build_parser, options_from, parse_fault
+from tests.emulator.faults import Fault
+from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Running:
+    """A CLI process whose stdout lines are read with a deadline."""
+
+    def __init__(self, *arguments: str) -> None:
+        environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", *arguments],
+            cwd=REPO_ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+        self._lines: queue.Queue[str] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self._lines.put(line.strip())
+
+    def line(self, timeout: float = 15.0) -> str:
+        try:
+            return self._lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no output within {timeout}s") from None
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(15)
+        self._reader.join(5)
+        self.process.stdout.close()
+        self.process.stderr.close()
+        return code
+
+
+@pytest.fixture
+def run() -> Iterator:
+    started: list[Running] = []
+
+    def start(*arguments: str) -> Running:
+        running = Running(*arguments)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+def test_cli_prints_url_and_serves_until_terminated(run):
+    emulator = run("tests.emulator", "--port", "0")
+    url = emulator.line()
+
+    answer = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
+
+    assert url.startswith("http://127.0.0.1:")
+    assert answer.status_code == 200
+    assert emulator.stop() == 0
+
+
+def test_cli_stops_by_itself_after_lifetime(run):
+    emulator = run("tests.emulator", "--lifetime", "0.2")
+    emulator.line()
+
+    assert emulator.process.wait(15) == 0
+
+
+def test_cli_with_tls_writes_ready_file_with_ca(run, tmp_path):
+    ready_file = tmp_path / "ready.json"
+    emulator = run("tests.emulator", "--tls", "--cert-dir", str(tmp_path), "--ready-file", str(ready_file))
+    emulator.line()
+
+    ready = json.loads(ready_file.read_text())
+    answer = requests.get(ready["url"] + SMTP_PATH, auth=ADMIN, verify=ready["ca_path"], timeout=5)
+
+    assert answer.status_code == 200
+
+
+def test_sink_cli_prints_received_mail(run):
+    sink = run("tests.emulator.sink", "--mode", "plain")
+    port = int(sink.line().rsplit(":", 1)[1])
+    message = EmailMessage()
+    message["Subject"] = "Testovací email"
+    message.set_content("Tělo")
+
+    with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+        client.send_message(message, from_addr="from@example.cz", to_addrs=["to@example.cz"])
+
+    assert "from@example.cz" in sink.line()
+    assert sink.line() == "Subject: Testovací email"
+
+
+def test_cli_options_map_onto_emulator_options():
+    parser = build_parser()
+    arguments = parser.parse_args(
+        [
+            "--user", "alice:tajne:heslo",
+            "--limited-user", "bob:x",
+            "--companies", "a,b",
+            "--smtp-scope", "company",
+            "--write-status", "200",
+            "--error-status", "500",
+            "--error-shape", "errors",
+            "--test-mail-body", "winstrom",
+            "--unset-fields", "absent",
+            "--smtp-timeout", "2.5",
+        ]
+    )  # fmt: skip
+
+    options = options_from(arguments, parser)
+
+    assert options.users == {"alice": "tajne:heslo"}
+    assert options.limited_users == {"bob": "x"}
+    assert options.companies == ("a", "b")
+    assert (options.smtp_scope, options.write_status, options.error_status) == ("company", 200, 500)
+    assert (options.error_shape, options.test_mail_body, options.unset_fields) == ("errors", "winstrom", "absent")
+    assert options.smtp_timeout == 2.5
+
+
+def test_cli_defaults_match_emulator_defaults():
+    parser = build_parser()
+
+    options = options_from(parser.parse_args([]), parser)
+
+    assert options.users == {"admin": "admin-secret"}
+    assert options.companies == ("demo_s_r_o_",)
+
+
+@pytest.mark.parametrize(
+    ("spec", "fault"),
+    [
+        ("slow:2.5", Fault("slow", delay=2.5)),
+        ("status:503", Fault("status", status=503)),
+        ("html", Fault("html")),
+        ("drop_mid_body", Fault("drop_mid_body")),
+    ],
+)
+def test_cli_fault_specs_become_faults(spec, fault):
+    assert parse_fault(spec) == fault
+
+
+def test_cli_rejects_unknown_fault_kind():
+    with pytest.raises(ValueError):
+        parse_fault("explode")
