@@ -55,7 +55,7 @@ def test_tarball_holds_plugins_and_no_local_caches(tarball):
 def test_installed_tarball_configures_flexi(tarball, tmp_path, emulator):
     collections = tmp_path / "collections"
     subprocess.run(
-        [BIN / "ansible-galaxy", "collection", "install", str(tarball), "-p", str(collections)],
+        [BIN / "ansible-galaxy", "collection", "install", "--force", str(tarball), "-p", str(collections)],
         check=True,
         capture_output=True,
     )

@@ -1,0 +1,233 @@
+"""The drift report of a provisioning playbook: loops, several flexi_smtp tasks per host, no_log, skipped tasks,
+hosts stopped early or unreachable, and the callback configured through ansible.cfg.
+
+tests/audit/playbooks/fleet_changes.yml runs three times against a fresh fleet: with --check (an audit: nothing
+written), then for real (the report lists what changed), then again (everything in sync).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.audit.lab import API_PASSWORD, API_USER, BRNO, OSTRAVA, WANTED_SMTP_PASSWORD, AuditLab, closed_port
+from tests.audit.playbook_runs import CALLBACK, PlaybookRun, ansible_environment, keep_artifact, run_playbook
+
+pytestmark = pytest.mark.integration
+
+PLAYBOOK = Path(__file__).parent / "playbooks" / "fleet_changes.yml"
+
+
+def write_inventory(lab: AuditLab, path: Path) -> Path:
+    praha, branches = lab.emulators["praha"], lab.emulators["branches"]
+    inventory = {
+        "flexi_servers": {
+            "hosts": {
+                "flexi-branches": {
+                    "flexi_url": branches.url,
+                    "flexi_companies": [BRNO, OSTRAVA],
+                    "flexi_sender": "Flexi Brno <flexi@example.com>",
+                },
+                "flexi-praha": {
+                    "flexi_url": praha.url,
+                    "flexi_ca_path": praha.ca_path,
+                    "flexi_companies": ["praha_s_r_o_"],
+                    "flexi_sender": "ABRA Flexi <flexi@example.com>",
+                },
+                "flexi-broken": {"flexi_broken": True},
+                "flexi-gone": {
+                    "ansible_connection": "ssh",
+                    "ansible_host": "127.0.0.1",
+                    "ansible_port": closed_port(),
+                    "ansible_user": "nobody",
+                },
+            },
+            "vars": {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                "flexi_api_username": API_USER,
+                "flexi_api_password": API_PASSWORD,
+                "flexi_smtp_password": WANTED_SMTP_PASSWORD,
+            },
+        }
+    }
+    path.write_text(json.dumps(inventory, indent=2), encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class Runs:
+    check: PlaybookRun
+    check_report: dict[str, Any]
+    first: PlaybookRun
+    report: dict[str, Any]  # of the first run, read before the second run replaces it
+    html: str
+    second: PlaybookRun
+    second_report: dict[str, Any]
+    secrets: tuple[str, ...]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> Runs:
+    """The check run, the first and the second real run; the callback is enabled and configured in ansible.cfg."""
+    workdir = tmp_path_factory.mktemp("changes-run")
+    config_dir = workdir / "config"
+    config_dir.mkdir()
+    config = config_dir / "ansible.cfg"
+    config.write_text(
+        f"[defaults]\ncallbacks_enabled = {CALLBACK}\n\n"
+        "[abraflexi_flexi_drift]\nreport_dir = reports\nformats = json, html\n",
+        encoding="utf-8",
+    )
+    with AuditLab(workdir / "lab") as lab:
+        inventory = write_inventory(lab, workdir / "inventory.json")
+        environment = ansible_environment(workdir, config=config)
+        report_dir = config_dir / "reports"  # relative to the ansible.cfg that sets it
+        check = run_playbook(PLAYBOOK, inventory, workdir, report_dir, ("--check",), environment, lab)
+        assert check.report_file("json").is_file(), check.describe()
+        check_report = check.report()
+        first = run_playbook(PLAYBOOK, inventory, workdir, report_dir, (), environment, lab)
+        assert first.report_file("json").is_file(), first.describe()
+        report, html = first.report(), first.report_text("html")
+        keep_artifact(first.report_file("html"), "changes-report.html")
+        second = run_playbook(PLAYBOOK, inventory, workdir, report_dir, (), environment, lab)
+        return Runs(check, check_report, first, report, html, second, second.report(), lab.secrets)
+
+
+def statuses(report):
+    return {host["host"]: host["status"] for host in report["hosts"]}
+
+
+def rows(report, host):
+    return [
+        (check["task"], check["item"], check["status"])
+        for check in next(h for h in report["hosts"] if h["host"] == host)["checks"]
+    ]
+
+
+def test_provisioning_playbook_with_check_gives_the_audit_and_writes_nothing(runs):
+    report = runs.check_report
+
+    assert runs.check.writes == ()
+    assert report["mode"] == "check"
+    assert report["title"] == "SMTP drift audit (check mode, nothing was changed)"
+    assert statuses(report) == statuses(runs.report)
+    assert rows(report, "flexi-branches") == rows(runs.report, "flexi-branches")
+    assert report["hosts"][0]["checks"][0]["fields"]["host"] == runs.report["hosts"][0]["checks"][0]["fields"]["host"]
+
+
+def test_title_says_changes_were_applied(runs):
+    report = runs.report
+
+    assert report["mode"] == "applied"
+    assert report["title"] == "SMTP change report (changes were applied)"
+
+
+def test_counts_cover_changed_in_sync_stopped_and_unreachable_hosts(runs):
+    first, report = runs.first, runs.report
+
+    assert report["counts"] == {"hosts": 4, "in_sync": 1, "drifted": 1, "failed": 1, "unreachable": 1, "skipped": 0}, (
+        first.describe()
+    )
+    assert statuses(report) == {
+        "flexi-branches": "drifted",
+        "flexi-broken": "failed",
+        "flexi-gone": "unreachable",
+        "flexi-praha": "in_sync",
+    }
+
+
+def test_loop_items_and_each_task_get_their_own_row(runs):
+    report = runs.report
+
+    assert rows(report, "flexi-branches") == [
+        ("Every company sends through the company mail server", BRNO, "drifted"),
+        ("Every company sends through the company mail server", OSTRAVA, "in_sync"),
+        ("Sender of the first company", None, "drifted"),
+        ("Password of the last company, quietly", None, "drifted"),
+        ("Only when asked to", None, "skipped"),
+    ]
+
+
+def test_changed_fields_show_value_before_and_after_the_run(runs):
+    report = runs.report
+    branches = next(host for host in report["hosts"] if host["host"] == "flexi-branches")
+    loop_brno, sender, hidden = (branches["checks"][index] for index in (0, 2, 3))
+
+    assert loop_brno["check_mode"] is False
+    assert loop_brno["target"]["company"] == BRNO
+    assert {name: (state["before"], state["after"]) for name, state in loop_brno["fields"].items()} == {
+        "host": ("relay.brno.example.com", "smtp.example.com"),
+        "port": (587, 465),
+        "encryption_mode": ("STARTTLS", "SSL"),
+    }
+    assert sender["fields"]["default_from"] == {
+        "before": "ABRA Flexi <flexi@example.com>",
+        "after": "Flexi Brno <flexi@example.com>",
+        "differs": True,
+    }
+    assert hidden["hidden"] is True
+    assert hidden["fields"] == {}
+
+
+def test_host_stopped_before_its_flexi_smtp_task_is_reported_with_that_task(runs):
+    report = runs.report
+
+    (broken,) = next(host for host in report["hosts"] if host["host"] == "flexi-broken")["checks"]
+    assert broken["task"] == "Stop hosts that are marked broken"
+    assert broken["msg"] == (
+        'Stopped at task "Stop hosts that are marked broken", before any flexi_smtp task: flexi-broken is marked broken'
+    )
+
+
+def test_host_ansible_cannot_reach_is_unreachable(runs):
+    report = runs.report
+
+    (gone,) = next(host for host in report["hosts"] if host["host"] == "flexi-gone")["checks"]
+    assert gone["status"] == "unreachable"
+    assert gone["task"] == "Reach the host"
+
+
+def test_second_run_finds_every_reachable_host_in_sync(runs):
+    first, second, report = runs.first, runs.second, runs.second_report
+
+    assert first.writes, "the first run should have written settings"
+    assert len(second.writes) == len(first.writes), "the second run wrote again"
+    assert statuses(report)["flexi-branches"] == "in_sync"
+    assert report["counts"]["drifted"] == 0
+
+
+def test_ini_settings_choose_folder_and_formats(runs):
+    first = runs.first
+
+    assert sorted(os.listdir(first.report_dir)) == ["drift-report.html", "drift-report.json"]
+    assert [line for line in first.stdout.splitlines() if line.startswith("Flexi drift report")] == [
+        f"Flexi drift report (JSON): {first.report_file('json')}",
+        f"Flexi drift report (HTML): {first.report_file('html')}",
+    ]
+
+
+def test_html_names_the_change_and_the_loop_item(runs):
+    page = runs.html
+
+    assert "<h1>SMTP change report (changes were applied)</h1>" in page
+    assert '<span class="badge drifted">changed</span>' in page
+    assert f'data-item="{BRNO}"' in page
+    assert "hidden by no_log on the task" in page
+
+
+def test_no_secret_in_reports_or_output(runs):
+    texts = [runs.check.output, runs.first.output, runs.second.output, json.dumps(runs.report), runs.html]
+
+    for secret in runs.secrets:
+        assert not any(secret in text for text in texts)
+
+
+def test_runs_have_no_warning(runs):
+    for run in (runs.check, runs.first, runs.second):
+        assert [line for line in run.output.splitlines() if "WARNING]" in line] == [], run.describe()

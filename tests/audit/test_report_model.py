@@ -1,0 +1,358 @@
+"""The drift report's model and renderers (plugins/callback/drift_report.py) fed with flexi_smtp results directly.
+
+No playbook runs here: results are the dicts the callback receives, including hostile ones (values the module would
+never return) to prove the report's own defences: redaction by key and by pattern, and escaping in HTML and Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from tests.collection_path import install
+
+install()
+
+from ansible_collections.abraflexi.flexi.plugins.callback.drift_report import (  # noqa: E402
+    DriftCollector,
+    render_html,
+    render_json,
+    render_markdown,
+    scrub,
+    scrub_text,
+    write_report,
+)
+
+NOW = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
+TASK = "Outgoing mail goes through the company mail server"
+
+
+def flexi_result(before, after, changed=None, **extra):
+    """A flexi_smtp result as the callback receives it."""
+    differs = before != after
+    return {
+        "changed": differs if changed is None else changed,
+        "diff": {"before": before, "after": after},
+        "invocation": {"module_args": {"url": "https://flexi.example.com:5434", "company": "demo_s_r_o_"}},
+        **extra,
+    }
+
+
+def one_host_report(result, outcome="ok", check_mode=True, host="flexi-a"):
+    collector = DriftCollector()
+    collector.add_result(host, TASK, outcome, result, check_mode)
+    return collector.report(now=NOW)
+
+
+def all_forms(report):
+    return {"json": render_json(report), "markdown": render_markdown(report), "html": render_html(report)}
+
+
+def only_check(report):
+    ((check,),) = [host["checks"] for host in report["hosts"]]
+    return check
+
+
+# what the report says
+
+
+def test_differing_fields_keep_before_and_after():
+    result = flexi_result({"host": "old.example.com", "port": 25}, {"host": "smtp.example.com", "port": 25})
+
+    check = only_check(one_host_report(result))
+
+    assert check["status"] == "drifted"
+    assert check["fields"] == {
+        "host": {"before": "old.example.com", "after": "smtp.example.com", "differs": True},
+        "port": {"before": 25, "after": 25, "differs": False},
+    }
+    assert check["target"] == {"url": "https://flexi.example.com:5434", "company": "demo_s_r_o_"}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "check_mode", "expected"),
+    [
+        ({"password_set": False}, {"password_set": True, "password": "<changed>"}, True, ("not set", "would change")),
+        ({"password_set": True}, {"password_set": True, "password": "<changed>"}, False, ("set", "changed")),
+        ({"password_set": True}, {"password_set": True}, True, ("set", "set")),
+        ({"password_set": False}, {"password_set": False}, True, ("not set", "not set")),
+    ],
+)
+def test_password_is_shown_only_as_its_state(before, after, check_mode, expected):
+    check = only_check(one_host_report(flexi_result(before, after), check_mode=check_mode))
+
+    assert (check["fields"]["password"]["before"], check["fields"]["password"]["after"]) == expected
+
+
+def test_a_module_result_without_change_is_in_sync():
+    check = only_check(one_host_report(flexi_result({"host": "a"}, {"host": "a"})))
+
+    assert check["status"] == "in_sync"
+
+
+def test_failure_without_http_answer_is_unreachable_and_with_one_is_failed():
+    collector = DriftCollector()
+    collector.add_result("flexi-a", TASK, "failed", {"msg": "Connection to Flexi failed: refused", "status": -1}, True)
+    collector.add_result("flexi-b", TASK, "failed", {"msg": "Flexi answered HTTP 403", "status": 403}, True)
+
+    report = collector.report(now=NOW)
+
+    assert [(host["host"], host["status"]) for host in report["hosts"]] == [
+        ("flexi-a", "unreachable"),
+        ("flexi-b", "failed"),
+    ]
+    assert report["hosts"][1]["checks"][0]["msg"] == "Flexi answered HTTP 403"
+
+
+def test_loop_gives_one_check_per_item_with_its_label():
+    loop = {
+        "results": [
+            {**flexi_result({"host": "a"}, {"host": "b"}), "_ansible_item_label": "brno"},
+            {**flexi_result({"host": "b"}, {"host": "b"}), "_ansible_item_label": "ostrava"},
+            {"skipped": True, "_ansible_item_label": "plzen"},
+            {"failed": True, "msg": "Flexi answered HTTP 404", "status": 404, "_ansible_item_label": "liberec"},
+        ]
+    }
+
+    report = one_host_report(loop, outcome="failed")
+
+    checks = report["hosts"][0]["checks"]
+    assert [(check["item"], check["status"]) for check in checks] == [
+        ("brno", "drifted"),
+        ("ostrava", "in_sync"),
+        ("plzen", "skipped"),
+        ("liberec", "failed"),
+    ]
+    assert report["hosts"][0]["status"] == "failed"
+
+
+def test_host_status_is_its_worst_check_and_counts_add_up():
+    collector = DriftCollector()
+    collector.add_result("a", TASK, "ok", flexi_result({"host": "x"}, {"host": "y"}), True)
+    collector.add_result("a", "second task", "failed", {"msg": "boom", "status": 500}, True)
+    collector.add_result("b", TASK, "ok", flexi_result({"host": "x"}, {"host": "x"}), True)
+    collector.add_result("b", "second task", "ok", flexi_result({"port": 25}, {"port": 465}), True)
+    collector.add_result("c", TASK, "skipped", {"skipped": True}, True)
+    collector.add_result("d", TASK, "unreachable", {"msg": "ssh: refused", "unreachable": True}, True)
+    collector.add_stop("e", "Check the OS", "failed", {"msg": "too old"}, True)
+
+    report = collector.report(now=NOW)
+
+    assert {host["host"]: host["status"] for host in report["hosts"]} == {
+        "a": "failed",
+        "b": "drifted",
+        "c": "skipped",
+        "d": "unreachable",
+        "e": "failed",
+    }
+    counts = report["counts"]
+    assert counts == {"hosts": 5, "in_sync": 0, "drifted": 1, "failed": 2, "unreachable": 1, "skipped": 1}
+    assert sum(counts[status] for status in ("in_sync", "drifted", "failed", "unreachable", "skipped")) == 5
+
+
+def test_a_stop_is_ignored_for_a_host_that_has_flexi_results():
+    collector = DriftCollector()
+    collector.add_result("a", TASK, "ok", flexi_result({"host": "x"}, {"host": "x"}), True)
+    collector.add_stop("a", "Later task", "failed", {"msg": "later failure"}, True)
+
+    assert collector.report(now=NOW)["hosts"][0]["status"] == "in_sync"
+
+
+def test_no_log_result_is_hidden_but_counted():
+    censored = {"changed": True, "censored": "the output has been hidden due to the fact that 'no_log: true' ..."}
+
+    check = only_check(one_host_report(censored))
+
+    assert (check["status"], check["hidden"], check["fields"]) == ("drifted", True, {})
+    assert "hidden by no_log on the task" in render_html(one_host_report(censored))
+
+
+@pytest.mark.parametrize(
+    ("modes", "mode", "title"),
+    [
+        ([True], "check", "SMTP drift audit (check mode, nothing was changed)"),
+        ([False], "applied", "SMTP change report (changes were applied)"),
+        ([True, False], "mixed", "SMTP drift and change report (some tasks in check mode, some applied)"),
+    ],
+)
+def test_title_says_whether_anything_was_changed(modes, mode, title):
+    collector = DriftCollector()
+    for index, check_mode in enumerate(modes):
+        collector.add_result(f"h{index}", TASK, "ok", flexi_result({"host": "x"}, {"host": "y"}), check_mode)
+
+    report = collector.report(now=NOW)
+
+    assert (report["mode"], report["title"]) == (mode, title)
+    assert f"<h1>{title}</h1>" in render_html(report)
+    assert render_markdown(report).startswith(f"# {title}\n")
+
+
+def test_run_without_flexi_smtp_still_writes_a_report():
+    report = DriftCollector().report(now=NOW, cli_check_mode=True)
+
+    assert report["counts"]["hosts"] == 0
+    assert report["mode"] == "check"
+    assert "No flexi_smtp task ran." in render_html(report)
+    assert "No flexi\\_smtp task ran." in render_markdown(report)
+
+
+def test_hosts_are_in_natural_order():
+    collector = DriftCollector()
+    for host in ("flexi10", "flexi2", "Flexi1"):
+        collector.add_result(host, TASK, "ok", flexi_result({"host": "x"}, {"host": "x"}), True)
+
+    assert [host["host"] for host in collector.report(now=NOW)["hosts"]] == ["Flexi1", "flexi2", "flexi10"]
+
+
+# redaction: the report's own defences, whatever a result holds
+
+
+def test_no_password_value_survives_in_any_form():
+    leaky = flexi_result(
+        {"host": "a", "smtp_password": "LEAK-1", "password_set": True, "nested": {"api_token": "LEAK-2"}},
+        {"host": "https://user:LEAK-3@b.example.com", "password": "LEAK-4", "secret": "LEAK-5", "password_set": True},
+        msg="ignored on success",
+    )
+    leaky["invocation"]["module_args"].update(url="https://admin:LEAK-6@flexi.example.com", password="LEAK-7")
+    failing = {
+        "msg": 'login with password=LEAK-8 refused at https://admin:LEAK-9@flexi/ ("token": "LEAK-10")',
+        "status": 401,
+        "response": "<smtp><password>LEAK-11</password></smtp>",
+    }
+    collector = DriftCollector()
+    collector.add_result("a", TASK, "ok", leaky, True)
+    collector.add_result("b", TASK, "failed", failing, True)
+    collector.add_result(
+        "c", TASK, "ok", {**leaky, "_ansible_item_label": {"company": "x", "password": "LEAK-12"}}, True
+    )
+
+    report = collector.report(now=NOW)
+
+    for form, text in all_forms(report).items():
+        assert "LEAK" not in text, f"{form}: {text}"
+    fields = report["hosts"][0]["checks"][0]["fields"]
+    assert set(fields) == {"host", "nested", "password"}
+    assert fields["nested"]["before"] == "{}"
+    assert fields["password"] == {"before": "set", "after": "set", "differs": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://admin:s3cret@flexi.example.com:5434/c/x", "https://flexi.example.com:5434/c/x"),
+        ("password=s3cret and more", "password=******** and more"),
+        ('{"smtp_password": "s3cret"}', '{"smtp_password": "********"}'),
+        ("API_TOKEN: abc123", "API_TOKEN: ********"),
+        ("<password>s3cret</password>", "<password>********</password>"),
+        ("<smtp_password>pass</smtp_password>", "<smtp_password>********</smtp_password>"),
+        ("password=ab<cd>ef next", "password=******** next"),
+        ('{"password": "a \\"quoted\\" b", "host": "x"}', '{"password": "********", "host": "x"}'),
+        ("https://flexi/c/x?token=abc&company=y", "https://flexi/c/x?token=********&company=y"),
+        ("'passwd': 'it is long'", "'passwd': '********'"),
+        ("password_set: true", "password_set: true"),
+        ('"password": "<changed>"', '"password": "<changed>"'),
+        ("Check password and url.", "Check password and url."),
+    ],
+)
+def test_secrets_in_text_are_masked(text, expected):
+    assert scrub_text(text) == expected
+
+
+def test_secret_named_keys_are_dropped_at_any_depth():
+    assert scrub({"a": 1, "Password": "x", "b": [{"token": "y", "c": "d"}], "smtp_passwd": "z"}) == {
+        "a": 1,
+        "b": [{"c": "d"}],
+    }
+
+
+# escaping
+
+
+HOSTILE = "<script>alert('x')</script>"
+
+
+def test_html_shows_markup_as_text():
+    result = flexi_result({"host": HOSTILE}, {"host": "smtp.example.com"}, _ansible_item_label="<b>item</b>")
+    collector = DriftCollector()
+    collector.add_result("<img src=x onerror=alert(1)>", "<i>task</i>", "ok", result, True)
+    collector.add_result("second", "<i>task</i>", "failed", {"msg": "<script>bad()</script>", "status": 500}, True)
+    page = render_html(collector.report(now=NOW))
+
+    dom = lxml_html.document_fromstring(page)
+
+    assert dom.xpath("//script | //img | //b | //i") == []
+    row = dom.xpath("//tbody/tr")[0]
+    assert row.get("data-host") == "<img src=x onerror=alert(1)>"
+    assert row.xpath("./td[@data-field='host']/span[@class='before']")[0].text_content() == HOSTILE
+    assert "&lt;script&gt;bad()&lt;/script&gt;" in page
+
+
+def test_markdown_escapes_markup_and_keeps_the_table_shape():
+    result = flexi_result({"host": "a|b\nc", "port": 1}, {"host": "`tick` | pipe", "port": 2})
+    collector = DriftCollector()
+    collector.add_result("<script>x</script>|host", "task", "ok", result, True)
+
+    markdown = render_markdown(collector.report(now=NOW))
+
+    (row,) = [line for line in markdown.splitlines() if line.startswith("| &lt;script&gt;")]
+    assert row.startswith("| &lt;script&gt;x&lt;/script&gt;\\|host |")
+    assert _unescaped_pipes(row) == 6  # Server, Status, Flexi, SMTP host, Port: five cells
+    assert "<script>" not in markdown
+
+
+def _unescaped_pipes(row: str) -> int:
+    return sum(1 for index, char in enumerate(row) if char == "|" and (index == 0 or row[index - 1] != "\\"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(host=st.text(min_size=1, max_size=30), before=st.text(max_size=40), after=st.text(max_size=40))
+def test_any_text_reaches_the_page_as_the_same_text(host, before, after):
+    host = host.strip() or "h"
+    result = flexi_result({"default_from": before}, {"default_from": after})
+    collector = DriftCollector()
+    collector.add_result(host, TASK, "ok", result, True)
+    report = collector.report(now=NOW)
+
+    dom = lxml_html.document_fromstring(render_html(report))
+
+    (row,) = dom.xpath("//tbody/tr")
+    cell_state = report["hosts"][0]["checks"][0]["fields"]["default_from"]
+    assert row.get("data-host") == scrub_text(host)
+    spans = row.xpath("./td[@data-field='default_from']/span")
+    shown = [span.text_content() for span in spans if span.get("class") in ("before", "after")]
+    expected = [cell_state["before"], cell_state["after"]] if before != after else []
+    assert [text.removeprefix("\u2192\u00a0") for text in shown] == [
+        value if value else "(empty)" for value in expected
+    ]
+    assert dom.xpath("//script") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.text(max_size=40))
+def test_any_value_keeps_the_markdown_row_in_shape(value):
+    collector = DriftCollector()
+    collector.add_result("h", TASK, "ok", flexi_result({"host": value}, {"host": "x"}), True)
+
+    markdown = render_markdown(collector.report(now=NOW))
+
+    (row,) = [line for line in markdown.splitlines() if line.startswith("| h |")]
+    assert _unescaped_pipes(row) == 5  # Server, Status, Flexi, SMTP host: four cells
+
+
+# writing
+
+
+def test_only_the_chosen_forms_are_written_and_older_files_replaced(tmp_path):
+    (tmp_path / "drift-report.json").write_text("old", encoding="utf-8")
+    report = one_host_report(flexi_result({"host": "a"}, {"host": "b"}))
+
+    written = write_report(report, str(tmp_path / "."), ["json", "html"])
+
+    assert [form for form, path in written] == ["json", "html"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["drift-report.html", "drift-report.json"]
+    assert json.loads((tmp_path / "drift-report.json").read_text(encoding="utf-8"))["counts"]["drifted"] == 1
