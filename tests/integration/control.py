@@ -1,0 +1,198 @@
+"""A small HTTP control endpoint that lets the target playbooks set up scenarios and observe their effects.
+
+The emulators and SMTP sinks live in the pytest process; the playbooks run in ``ansible-playbook`` subprocesses.
+A playbook task calls this endpoint through the ``ansible.builtin.url`` lookup to start a scenario
+(reset every emulator and sink, store settings, queue faults) or to read what happened (the emulator's request
+log, the stored settings, the mail each sink received). Passwords never leave the process: stored settings are
+reported as ``password_set`` and ``password_is_smtp_password`` only.
+
+Every request an emulator answered is kept across scenario resets, so the driver can assert on a whole run, e.g.
+"a --check run wrote nothing and sent no test mail".
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from tests.emulator.faults import Fault
+from tests.emulator.server import EmulatorServer
+from tests.emulator.sink import ReceivedMail, SmtpSink
+from tests.emulator.state import RecordedRequest
+
+HOST = "127.0.0.1"
+MAIL_WAIT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """A request one of the emulators answered during the run, with the emulator's name."""
+
+    emulator: str
+    request: RecordedRequest
+
+    @property
+    def is_write(self) -> bool:
+        return self.request.method in ("PUT", "POST")
+
+    @property
+    def is_test_mail(self) -> bool:
+        return self.request.method == "GET" and "testMail" in self.request.query
+
+
+class ControlServer:
+    """Serves /scenario and /observe for the named emulators and sinks."""
+
+    def __init__(self, emulators: Mapping[str, EmulatorServer], sinks: Mapping[str, SmtpSink], smtp_password: str):
+        self.emulators = dict(emulators)
+        self.sinks = dict(sinks)
+        self._smtp_password = smtp_password
+        # What "password_set: true" in a scenario stores: a password only this process knows.
+        self.stored_password = f"stored-before-{secrets.token_hex(8)}"
+        self._lock = threading.Lock()
+        self._history: list[LoggedRequest] = []
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ControlServer:
+        self._httpd = ThreadingHTTPServer((HOST, 0), _Handler)
+        self._httpd.control = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None
+        return f"http://{HOST}:{self._httpd.server_address[1]}"
+
+    def all_requests(self) -> list[LoggedRequest]:
+        """Every request any emulator answered since the control server started, scenario resets included."""
+        with self._lock:
+            archived = list(self._history)
+        current = [
+            LoggedRequest(name, request) for name, emulator in self.emulators.items() for request in emulator.requests
+        ]
+        return archived + current
+
+    # the two operations
+
+    def scenario(
+        self,
+        emulator: str = "main",
+        stored: Mapping[str, Any] | None = None,
+        faults: Any = (),
+        keep_settings: bool = False,
+    ) -> dict:
+        """Reset every emulator (keeping their logs in the history) and sink; then prepare the named emulator.
+
+        With keep_settings the stored settings survive the reset: a new chapter of the same story.
+        """
+        server = self.emulators[emulator]
+        with self._lock:
+            for name, each in self.emulators.items():
+                self._history.extend(LoggedRequest(name, request) for request in each.requests)
+                kept = {company: each.state.stored(company) for company in each.state.companies}
+                each.reset()
+                if keep_settings:
+                    for company, fields in kept.items():
+                        each.state.store(company, **fields)
+        for sink in self.sinks.values():
+            sink.clear()
+        for company, fields in _by_company(server, stored or {}).items():
+            if "password_set" in fields:
+                fields["password"] = self.stored_password if fields.pop("password_set") else ""
+            server.state.store(company, **fields)
+        for fault in faults or ():
+            server.inject(Fault(**fault))
+        return {"emulator": emulator, "url": server.url}
+
+    def observe(self, emulator: str = "main", wait: Mapping[str, int] | None = None) -> dict:
+        """The named emulator's requests and stored settings since the scenario began, and every sink's mail."""
+        for sink_name, count in (wait or {}).items():
+            self.sinks[sink_name].wait_for(count, MAIL_WAIT_SECONDS)
+        server = self.emulators[emulator]
+        companies = {company: self._stored(server, company) for company in server.state.companies}
+        return {
+            "requests": [_request_json(request) for request in server.requests],
+            "stored": companies[server.state.companies[0]],
+            "companies": companies,
+            "mail": {name: [_mail_json(mail) for mail in sink.messages] for name, sink in self.sinks.items()},
+        }
+
+    def _stored(self, server: EmulatorServer, company: str) -> dict[str, Any]:
+        stored = server.state.stored(company)
+        password = stored.pop("password")
+        return {
+            **stored,
+            "password_set": bool(password),
+            "password_is_smtp_password": password == self._smtp_password,
+        }
+
+
+def _by_company(server: EmulatorServer, stored: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``stored`` is either the fields of the first company or ``{company: fields}`` for several."""
+    companies = server.state.companies
+    if stored and all(key in companies for key in stored):
+        return {company: dict(fields) for company, fields in stored.items()}
+    return {companies[0]: dict(stored)} if stored else {}
+
+
+def _request_json(request: RecordedRequest) -> dict[str, Any]:
+    return {
+        "method": request.method,
+        "path": request.path,
+        "query": request.query,
+        "user": request.user,
+        "fields": list(request.fields),
+        "password_present": request.password_present,
+        "status": request.status,
+    }
+
+
+def _mail_json(mail: ReceivedMail) -> dict[str, Any]:
+    return {
+        "mail_from": mail.mail_from,
+        "rcpt_tos": list(mail.rcpt_tos),
+        "subject": mail.subject,
+        "body": mail.body,
+        "auth_login": mail.auth_login,
+        "tls": mail.tls,
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """GET /scenario?spec=JSON and GET /observe?spec=JSON (GET, so the playbooks can use the url lookup, which
+    runs on the controller and costs no module run). A failure answers 400 with the reason as status text, which
+    the lookup shows."""
+
+    def do_GET(self) -> None:
+        control: ControlServer = self.server.control  # type: ignore[attr-defined]
+        operations = {"/scenario": control.scenario, "/observe": control.observe}
+        target = urlsplit(self.path)
+        try:
+            spec = json.loads(parse_qs(target.query).get("spec", ["{}"])[0])
+            operation = operations[target.path]
+            payload, status, reason = json.dumps(operation(**spec)).encode("utf-8"), 200, "OK"
+        except Exception as exc:  # reported to the playbook, which stops with this text
+            payload, status, reason = b"", 400, f"{type(exc).__name__}: {exc}"
+        self.send_response(status, " ".join(reason.split()).encode("latin-1", "replace").decode("latin-1"))
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
