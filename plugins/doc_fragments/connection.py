@@ -57,6 +57,8 @@ requirements:
   - requests >= 2.25
   - lxml >= 4.6
 notes:
-  - The environment variables are read on the host that runs the module; on a managed host set them with the
-    C(environment) keyword, or delegate the task to C(localhost).
+  - The environment variables are read by the process that runs the module, usually C(ansible-playbook) on the
+    controller (tasks delegated to C(localhost)), or the job's environment in AWX.
+  - Do not pass E(ABRAFLEXI_PASSWORD) through a task's C(environment) keyword; ansible-core prints those values at
+    C(-vvv). Give O(password) a vaulted variable, or set the variable in the controller's environment.
 """

@@ -38,6 +38,7 @@ STATUS_HINTS = {
     403: "The API user needs the ADMIN role with the server right 'access all companies'.",
     404: "Check company (the company's database identifier, e.g. demo_s_r_o_) and url.",
 }
+UNKNOWN_OUTCOME = "Whether the settings were saved is unknown; run the task again to compare."
 
 
 class _Answer:
@@ -67,7 +68,8 @@ class FlexiClient:
             warnings.simplefilter("ignore", requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self.session.headers.update({"Accept": "application/xml", "User-Agent": USER_AGENT})
         if connection.username:
-            self.session.auth = (connection.username, connection.password or "")
+            # As UTF-8 bytes (RFC 7617): given str, requests encodes Latin-1 and fails on e.g. "ř" or "€".
+            self.session.auth = (connection.username.encode("utf-8"), (connection.password or "").encode("utf-8"))
         self.sleep: Callable[[float], None] = time.sleep
 
     def __enter__(self) -> FlexiClient:
@@ -87,9 +89,14 @@ class FlexiClient:
 
         Retried like the read: writing the same fields twice leaves the same state.
         """
-        answer = self._call(
-            "PUT", retry=True, data=document, headers={"Content-Type": "application/xml; charset=utf-8"}
-        )
+        try:
+            answer = self._call(
+                "PUT", retry=True, data=document, headers={"Content-Type": "application/xml; charset=utf-8"}
+            )
+        except FlexiError as exc:
+            # No answer (timeout, connection lost) says nothing about whether Flexi stored the write; a late
+            # Flexi may store it after we gave up, so "nothing changed" would not be the truth.
+            raise FlexiError(f"{exc.msg} {UNKNOWN_OUTCOME}", exc.status, exc.method, exc.url, exc.response) from None
         self._require_success("PUT", answer, unknown_outcome=True)
 
     def send_test_mail(self, recipient: str) -> None:
@@ -194,7 +201,7 @@ class FlexiClient:
     ) -> FlexiError:
         msg = f"Flexi answered HTTP {answer.status} to {self._where(method, params)}, but {exc.msg}."
         if unknown_outcome:
-            msg += " Whether the settings were saved is unknown; run the task again to compare."
+            msg = f"{msg} {UNKNOWN_OUTCOME}"
         return FlexiError(msg, answer.status, method, self._public_url(params), answer.text)
 
     def _public_url(self, params: Params = None) -> str:

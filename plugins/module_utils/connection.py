@@ -6,16 +6,19 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
 
 DEFAULT_TIMEOUT = 30
+# "user:password@" after an optional scheme, up to the last "@" before the path (as urlsplit() reads netloc).
+_USERINFO = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?P<userinfo>[^/?#]*)@")
 
 # requests' "verify": True, False, or the path of a CA bundle.
 Verify = Union[bool, str]
@@ -70,6 +73,19 @@ def connection_settings(params: Mapping[str, Any]) -> ConnectionSettings:
         verify=_verify(params.get("validate_certs", True), params.get("ca_path")),
         timeout=_timeout(params.get("timeout", DEFAULT_TIMEOUT)),
     )
+
+
+def url_secrets(url: str | None) -> set[str]:
+    """The password written into url's userinfo (as written and decoded), to be masked wherever url is shown.
+
+    Such a url is refused, but ansible-core still returns it in ``invocation`` and a refusal may quote it; modules
+    add these to ``no_log_values``. A regular expression, not urlsplit(), so that unparsable URLs are covered too.
+    """
+    match = _USERINFO.match(url or "")
+    if match is None or ":" not in match.group("userinfo"):
+        return set()
+    password = match.group("userinfo").split(":", 1)[1]
+    return {password, unquote(password)} - {""}
 
 
 def _base_url(url: str) -> str:

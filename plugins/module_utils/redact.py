@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -14,18 +15,33 @@ from xml.sax.saxutils import escape
 MASK = "********"
 
 
-def _spellings(secret: str) -> set[str]:
-    """The forms a secret can take in text we quote: as is, XML-escaped, URL-encoded, JSON-escaped."""
-    forms = {
-        secret,
-        escape(secret, {'"': "&quot;", "'": "&apos;"}),
-        escape(secret),
-        quote(secret, safe=""),
-        quote_plus(secret, safe=""),
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
+def _encodings(text: str) -> set[str]:
+    """``text`` XML-escaped, URL-encoded and JSON-escaped, each in its usual variants."""
+    return {
+        escape(text, {'"': "&quot;", "'": "&apos;"}),
+        escape(text),
+        quote(text, safe=""),
+        quote_plus(text, safe=""),
+        json.dumps(text)[1:-1],
+        json.dumps(text, ensure_ascii=False)[1:-1],
     }
-    return {form for form in forms if form}
+
+
+def _spellings(secret: str) -> set[str]:
+    """The forms a secret can take in text we quote: as is, encoded once, and encoded twice.
+
+    Twice, because a server quoting our request inside its own answer escapes the already escaped password again.
+    """
+    once = {secret} | _encodings(secret)
+    twice = {form for spelled in once for form in _encodings(spelled)}
+    return {form for form in once | twice if form}
+
+
+def basic_auth_token(username: str | None, password: str | None) -> str | None:
+    """The HTTP Basic token the client sends for these credentials, so an answer echoing it can be masked."""
+    if not username or not password:
+        return None
+    return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
 
 
 def redact(value: Any, secrets: Iterable[str | None]) -> Any:

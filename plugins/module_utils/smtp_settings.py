@@ -9,7 +9,12 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Union
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import check_address, check_port, check_text
+from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import (
+    check_address,
+    check_password,
+    check_port,
+    check_text,
+)
 
 # The options flexi_smtp manages by comparison; the password is handled apart because Flexi never returns it.
 MANAGED_OPTIONS = ("host", "port", "smtp_username", "default_from", "encryption_mode")
@@ -72,9 +77,10 @@ def desired_settings(params: Mapping[str, Any]) -> DesiredSettings:
         "encryption_mode": lambda value: value,
     }
     values = {option: checks[option](params[option]) for option in MANAGED_OPTIONS if params.get(option) is not None}
+    password = params.get("smtp_password")
     return DesiredSettings(
         values=values,
-        password=params.get("smtp_password"),
+        password=None if password is None else check_password("smtp_password", password),
         update_password=params.get("update_password") or "on_create",
     )
 

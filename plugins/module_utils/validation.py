@@ -17,7 +17,10 @@ _MAILBOX = rf"{_ATOM}@[^\s@<>()\[\],;:\"\\.]+(?:\.[^\s@<>()\[\],;:\"\\.]+)*"
 _BARE = re.compile(rf"(?P<mailbox>{_MAILBOX})")
 # A display name is either quoted (anything but a quote) or plain (no address delimiters).
 _NAMED = re.compile(rf"(?P<name>\"[^\"]+\"|[^\"<>@,;]+?)\s*<(?P<mailbox>{_MAILBOX})>")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, plus what XML 1.0 cannot carry at all (lone surrogates, U+FFFE, U+FFFF).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 cannot carry; a password may hold tabs and line breaks.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def check_port(port: int) -> int:
@@ -34,10 +37,23 @@ def check_text(option: str, value: str, allow_empty: bool = True) -> str:
     """Return value stripped; reject control characters (XML cannot carry most) and, if asked, emptiness."""
     text = value.strip()
     if _CONTROL.search(text):
-        raise FlexiError(f"{option} must not contain control characters such as line breaks or tabs; got {text!r}.")
+        raise FlexiError(
+            f"{option} must not contain control characters such as line breaks or tabs, nor characters XML cannot "
+            f"carry; got {text!r}."
+        )
     if not text and not allow_empty:
         raise FlexiError(f"{option} must not be empty; leave the option out to keep the stored value.")
     return text
+
+
+def check_password(option: str, value: str) -> str:
+    """Return value if the write document can carry it; the message never shows the value."""
+    if _NOT_XML.search(value):
+        raise FlexiError(
+            f"{option} contains a character XML cannot carry (a control character other than tab or line break, "
+            "or a non-character such as U+FFFE); Flexi could not store it."
+        )
+    return value
 
 
 def check_address(option: str, value: str, allow_empty: bool = False) -> str:

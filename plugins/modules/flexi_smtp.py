@@ -18,7 +18,7 @@ description:
   - Can ask Flexi to send its test mail after a change (O(test_email)), so a run proves that mail really goes out.
   - Flexi treats these settings as server-wide, although they are reached through a company URL.
 author:
-  - abraflexi.flexi contributors
+  - abraflexi.flexi maintainers (@abraflexi)
 extends_documentation_fragment:
   - abraflexi.flexi.connection
   - abraflexi.flexi.attributes
@@ -122,12 +122,11 @@ EXAMPLES = r"""
   abraflexi.flexi.flexi_smtp:
     url: https://flexi.example.com:5434
     company: demo_s_r_o_
+    username: admin
+    password: "{{ flexi_api_password }}"
     smtp_password: "{{ new_smtp_password }}"
     update_password: always
     test_email: it-team@example.com
-  environment:
-    ABRAFLEXI_LOGIN: admin
-    ABRAFLEXI_PASSWORD: "{{ flexi_api_password }}"
 
 - name: Relay without authentication; clear a stored SMTP login
   abraflexi.flexi.flexi_smtp:
@@ -224,9 +223,10 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils.client import Flex
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
     connection_argument_spec,
     connection_settings,
+    url_secrets,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import basic_auth_token, redact
 from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
 from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document, parse_settings
 from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import desired_settings, make_plan
@@ -256,12 +256,13 @@ def argument_spec() -> dict:
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module.no_log_values.update(url_secrets(module.params["url"]))
     missing = missing_library()
     if missing:
         module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
 
     params = module.params
-    secrets = (params["password"], params["smtp_password"])
+    secrets = (params["password"], params["smtp_password"], basic_auth_token(params["username"], params["password"]))
     result = {
         "changed": False,
         "settings": {},

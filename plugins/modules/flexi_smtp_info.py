@@ -14,7 +14,7 @@ description:
   - Flexi never returns the SMTP password, only whether one is stored (RV(settings.password_set)).
   - Changes nothing, so it is safe in check mode and in audits.
 author:
-  - abraflexi.flexi contributors
+  - abraflexi.flexi maintainers (@abraflexi)
 extends_documentation_fragment:
   - abraflexi.flexi.connection
   - abraflexi.flexi.attributes
@@ -96,15 +96,17 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils.client import Flex
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
     connection_argument_spec,
     connection_settings,
+    url_secrets,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import basic_auth_token, redact
 from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
 from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import parse_settings
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
+    module.no_log_values.update(url_secrets(module.params["url"]))
     missing = missing_library()
     if missing:
         module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
@@ -114,7 +116,8 @@ def main() -> None:
         with FlexiClient(connection_settings(module.params)) as client:
             result["settings"] = parse_settings(client.read_settings()).as_dict()
     except FlexiError as exc:
-        module.fail_json(**redact({**result, **exc.fail_kwargs()}, [module.params["password"]]))
+        secrets = (module.params["password"], basic_auth_token(module.params["username"], module.params["password"]))
+        module.fail_json(**redact({**result, **exc.fail_kwargs()}, secrets))
     module.exit_json(**result)
 
 

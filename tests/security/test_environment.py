@@ -1,0 +1,55 @@
+"""The environment of the host running a module cannot redirect the credentials or change whom they trust.
+
+requests would honour HTTP(S)_PROXY, ~/.netrc and REQUESTS_CA_BUNDLE; the client turns that off (trust_env).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.stub import StubAnswer
+
+
+@pytest.fixture
+def proxy(stub_factory):
+    """A would-be proxy that counts every connection it gets."""
+    return stub_factory(lambda request: StubAnswer(502, b"proxied", "text/plain"))
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
+def test_proxy_variables_cannot_redirect_the_credentials(
+    emulator, run_module, module_args, proxy, monkeypatch, variable
+):
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv(variable, proxy.url)
+
+    result = run_module("flexi_smtp_info", module_args)
+
+    assert "failed" not in result
+    assert proxy.connections == 0
+    assert [request.user for request in emulator.requests] == ["admin"]
+
+
+def test_netrc_cannot_add_credentials(emulator, run_module, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login admin password admin-secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+    result = run_module("flexi_smtp_info", {"url": emulator.url, "company": "demo_s_r_o_"})
+
+    assert result["status"] == 401
+    assert [request.user for request in emulator.requests] == [None]
+
+
+def test_ca_bundle_variable_does_not_change_whom_tls_trusts(emulator_factory, run_module, monkeypatch):
+    emulator = emulator_factory(tls=True)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", emulator.ca_path)
+    args = {"url": emulator.url, "company": "demo_s_r_o_", "username": "admin", "password": "admin-secret"}
+
+    result = run_module("flexi_smtp_info", args)
+
+    assert result["msg"].startswith("TLS failure talking to Flexi")
+    assert emulator.requests == []

@@ -1,0 +1,217 @@
+"""Hostile XML from a server posing as Flexi: refused or read safely, never reading files or the network.
+
+Each answer comes from a stub server through flexi_smtp's main(). A canary server that must never be contacted
+stands at every external address the documents name, and a file with a known secret stands at every file path.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils import settings_xml
+from tests.security.stub import StubAnswer, StubRequest
+
+COMPANY = "demo_s_r_o_"
+FILE_CONTENT = "CONTENT-OF-A-LOCAL-FILE-7f3a"
+SETTINGS = b'<nastaveni-smtp><host>smtp.example.com</host><password filled="true"></password></nastaveni-smtp>'
+WRITE_SUCCESS = b"<winstrom version='1.0'><success>true</success><results></results></winstrom>"
+DTD_REFUSED = "the answer carries a DTD (<!DOCTYPE>), which Flexi never sends; refusing to read it"
+# Ten levels of ten references each: about 3 GB of "lol" if a parser expanded it.
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">' for level in range(1, 10))
+    + "]><nastaveni-smtp><host>&lol9;</host></nastaveni-smtp>"
+).encode()
+
+
+@pytest.fixture
+def local_file(tmp_path: Path) -> Path:
+    secret_file = tmp_path / "local-secret.txt"
+    secret_file.write_text(FILE_CONTENT)
+    return secret_file
+
+
+@pytest.fixture
+def canary(stub_factory):
+    """A server no document may make anyone contact; it counts every TCP connection."""
+    return stub_factory(lambda request: StubAnswer(200, f"<host>{FILE_CONTENT}</host>".encode()))
+
+
+def hostile_documents(local_file: Path, canary_url: str) -> dict[str, bytes]:
+    """Documents that would read a file or contact the canary if a parser resolved what they ask for."""
+    return {
+        "external file entity": (
+            f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{local_file}">]>'
+            "<nastaveni-smtp><host>&xxe;</host></nastaveni-smtp>"
+        ).encode(),
+        "external network entity": (
+            f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "{canary_url}/entity">]>'
+            "<nastaveni-smtp><host>&xxe;</host></nastaveni-smtp>"
+        ).encode(),
+        "external DTD": (
+            f'<?xml version="1.0"?><!DOCTYPE nastaveni-smtp SYSTEM "{canary_url}/smtp.dtd">'
+            "<nastaveni-smtp><host>&fromdtd;</host></nastaveni-smtp>"
+        ).encode(),
+        "parameter entity": (
+            f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY % remote SYSTEM "{canary_url}/param.dtd"> %remote;]>'
+            "<nastaveni-smtp><host>h</host></nastaveni-smtp>"
+        ).encode(),
+        "DTD in UTF-16": (
+            f'<?xml version="1.0" encoding="utf-16"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{local_file}">]>'
+            "<nastaveni-smtp><host>&xxe;</host></nastaveni-smtp>"
+        ).encode("utf-16"),
+    }
+
+
+HOSTILE = ["external file entity", "external network entity", "external DTD", "parameter entity", "DTD in UTF-16"]
+
+
+def flexi_serving(read_body: bytes, write_body: bytes = WRITE_SUCCESS, status: int = 200):
+    """A script: GET answers ``read_body`` with ``status``; PUT answers ``write_body`` with 201."""
+
+    def script(request: StubRequest) -> StubAnswer:
+        if request.method == "GET":
+            return StubAnswer(status, read_body)
+        return StubAnswer(201, write_body)
+
+    return script
+
+
+def args_for(url: str, **options: Any) -> dict[str, Any]:
+    return {"url": url, "company": COMPANY, "username": "admin", "password": "admin-secret", **options}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_read_answer_is_refused_before_parsing(stub_factory, run_module, local_file, canary, name):
+    stub = stub_factory(flexi_serving(hostile_documents(local_file, canary.url)[name]))
+
+    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+
+    assert result["failed"] is True
+    assert result["msg"].endswith(f", but {DTD_REFUSED}.")
+    assert [request.method for request in stub.requests] == ["GET"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_answer_never_reads_a_local_file(stub_factory, run_module, local_file, canary, name):
+    stub = stub_factory(flexi_serving(hostile_documents(local_file, canary.url)[name]))
+
+    run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+
+    assert FILE_CONTENT not in run_module.outputs[-1]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_answer_never_contacts_the_network(stub_factory, run_module, local_file, canary, name):
+    stub = stub_factory(flexi_serving(hostile_documents(local_file, canary.url)[name]))
+
+    run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+
+    assert canary.connections == 0
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_parser_resolves_nothing_even_without_the_dtd_check(local_file, canary, name):
+    # Defence in depth: were the <!DOCTYPE> check gone, the parser itself reads no file and opens no connection.
+    body = hostile_documents(local_file, canary.url)[name]
+
+    try:
+        root = settings_xml.etree.fromstring(body, parser=settings_xml._parser())
+        text = settings_xml.etree.tostring(root, encoding="unicode")
+    except settings_xml.etree.XMLSyntaxError as exc:
+        text = str(exc)
+
+    assert FILE_CONTENT not in text
+    assert canary.connections == 0
+
+
+def test_xinclude_is_not_processed(stub_factory, run_module, local_file, canary):
+    # No DTD needed for XInclude, so the document passes the DTD check; the include must stay an inert element.
+    document = (
+        '<nastaveni-smtp xmlns:xi="http://www.w3.org/2001/XInclude">'
+        f'<host><xi:include href="file://{local_file}" parse="text"/></host>'
+        f'<username><xi:include href="{canary.url}/include" parse="text"/></username>'
+        "</nastaveni-smtp>"
+    ).encode()
+    stub = stub_factory(flexi_serving(document))
+
+    result = run_module("flexi_smtp_info", args_for(stub.url))
+
+    assert (result["settings"]["host"], result["settings"]["smtp_username"]) == ("", "")
+    assert FILE_CONTENT not in run_module.outputs[-1]
+    assert canary.connections == 0
+
+
+def test_entity_expansion_bomb_is_refused(stub_factory, run_module):
+    stub = stub_factory(flexi_serving(BILLION_LAUGHS))
+
+    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+
+    assert result["msg"] == f"Flexi answered HTTP 200 to GET {stub.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}."
+    assert len(result["response"]) < 2100  # trimmed; an expanded entity would be ~3 GB
+
+
+def test_entity_expansion_bomb_in_an_error_answer_yields_no_message(stub_factory, run_module):
+    stub = stub_factory(flexi_serving(BILLION_LAUGHS, status=500))
+
+    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+
+    assert result["msg"] == (
+        f"Flexi answered HTTP 500 to GET {stub.url}/c/{COMPANY}/nastaveni/smtp without a Flexi message (see response)."
+    )
+
+
+def test_hostile_write_answer_is_refused_and_the_outcome_called_unknown(stub_factory, run_module, local_file, canary):
+    hostile = hostile_documents(local_file, canary.url)["external file entity"]
+    stub = stub_factory(flexi_serving(SETTINGS, write_body=hostile))
+
+    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+
+    assert result["msg"] == (
+        f"Flexi answered HTTP 201 to PUT {stub.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}. "
+        "Whether the settings were saved is unknown; run the task again to compare."
+    )
+
+
+def test_huge_answer_is_refused(stub_factory, run_module):
+    huge = b"<nastaveni-smtp><host>" + b"a" * (2 * 1024 * 1024) + b"</host></nastaveni-smtp>"
+    stub = stub_factory(flexi_serving(huge))
+
+    result = run_module("flexi_smtp_info", args_for(stub.url))
+
+    assert result["msg"].endswith(", but the answer is larger than 1048576 bytes, far more than a Flexi document.")
+    assert len(result["response"]) < 2100
+
+
+def test_endless_answer_is_cut_off(stub_factory, run_module):
+    # Chunked, without Content-Length and without end: the client must stop reading on its own.
+    endless = itertools.chain([b"<nastaveni-smtp><host>"], itertools.repeat(b"a" * 65536))
+    stub = stub_factory(lambda request: StubAnswer(200, endless))
+
+    result = run_module("flexi_smtp_info", args_for(stub.url))
+
+    assert result["msg"].endswith(", but the answer is larger than 1048576 bytes, far more than a Flexi document.")
+
+
+def test_deeply_nested_answer_is_refused(stub_factory, run_module):
+    deep = b"<nastaveni-smtp>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</nastaveni-smtp>"
+    stub = stub_factory(flexi_serving(deep))
+
+    result = run_module("flexi_smtp_info", args_for(stub.url))
+
+    assert result["failed"] is True
+    assert "but the answer is not well-formed XML (Excessive depth in document" in result["msg"]
+
+
+def test_wide_answer_within_the_size_limit_is_read(stub_factory, run_module):
+    # Many elements but shallow and under 1 MiB: an odd document, read in bounded time and memory.
+    wide = b"<nastaveni-smtp><host>h</host>" + b"<x/>" * 200_000 + b"</nastaveni-smtp>"
+    stub = stub_factory(flexi_serving(wide))
+
+    result = run_module("flexi_smtp_info", args_for(stub.url))
+
+    assert result["settings"]["host"] == "h"

@@ -1,0 +1,319 @@
+"""Properties over generated input: XML round trips, error parsing, address validation and redaction.
+
+Complements the example-based tests beside this file (test_settings_xml.py holds the basic round trip and the
+arbitrary-bytes error parser test).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from urllib.parse import quote, quote_plus
+from xml.sax.saxutils import escape
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import MASK, redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import (
+    ELEMENTS,
+    build_document,
+    error_messages,
+    is_success,
+    parse_document,
+    parse_settings,
+)
+from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import SmtpSettings
+from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import (
+    check_address,
+    check_password,
+    check_text,
+)
+
+ADDRESS_FORMS = "exactly one address, either 'user@domain' or 'Display Name <user@domain>'"
+# Characters XML 1.0 can carry (https://www.w3.org/TR/xml/#charsets).
+XML_CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff").filter(
+    lambda char: char in "\t\n\r" or ord(char) >= 0x20
+)
+XML_TEXT = st.text(alphabet=XML_CHARACTERS)
+# Any str at all, weighted towards XML's edges: controls, lone surrogates, the non-characters U+FFFE and U+FFFF.
+EDGE_CHARACTERS = st.sampled_from(["\x00", "\x08", "\x0b", "\x1f", "\x7f", "\ud800", "\udfff", "\ufffe", "\uffff"])
+ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=()) | EDGE_CHARACTERS | XML_CHARACTERS)
+# No per-example deadline: the test machines are shared, and a slow example is not a failure here.
+RELAXED = settings(deadline=None)
+THOROUGH = settings(deadline=None, max_examples=300)
+
+# XML build and parse
+
+
+@RELAXED
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(sorted(set(ELEMENTS) - {"port"})), XML_TEXT.map(str.strip), max_size=len(ELEMENTS) - 1
+    ),
+    port=st.none() | st.integers(1, 65535),
+)
+def test_any_subset_of_fields_round_trips_and_only_those_are_sent(fields, port):
+    given_fields = {**fields, **({"port": port} if port is not None else {})}
+
+    document = build_document(given_fields)
+
+    sent = [child.tag for child in etree.fromstring(document)]
+    assert sorted(sent) == sorted(ELEMENTS[option] for option in given_fields)
+    assert parse_settings(document) == SmtpSettings(**given_fields)
+
+
+@RELAXED
+@given(password=XML_TEXT)
+@example(password=" \t\r\n leading and trailing space ")
+def test_any_password_xml_can_carry_is_sent_exactly(password):
+    document = build_document({}, password=password)
+
+    assert etree.fromstring(document).findtext("password") == password
+
+
+@RELAXED
+@given(text=ANY_TEXT)
+def test_text_validation_lets_through_only_what_the_write_document_can_carry(text):
+    try:
+        value = check_text("host", text)
+    except FlexiError:
+        return
+
+    assert parse_settings(build_document({"host": value})).host == value
+
+
+@RELAXED
+@given(password=ANY_TEXT)
+def test_password_validation_lets_through_only_what_the_write_document_can_carry(password):
+    try:
+        value = check_password("smtp_password", password)
+    except FlexiError as exc:
+        assert password not in exc.msg or not password
+        return
+
+    assert etree.fromstring(build_document({}, password=value)).findtext("password") == value
+
+
+# Parsing what a server sends
+
+XML_TOKENS = st.sampled_from(
+    [
+        "<winstrom>",
+        "</winstrom>",
+        '<winstrom version="1.0">',
+        "<success>false</success>",
+        "<success>true</success>",
+        "<message>",
+        "</message>",
+        "<error>",
+        "</error>",
+        '<error for="port" value="1">',
+        "<errors>",
+        "</errors>",
+        "<results>",
+        "</results>",
+        "<result>",
+        "</result>",
+        "<nastaveni-smtp>",
+        "</nastaveni-smtp>",
+        "<port>",
+        "</port>",
+        '<password filled="true"/>',
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<?xml version="1.0" encoding="bogus"?>',
+        "<!DOCTYPE x []>",
+        '<!ENTITY e "x">',
+        "&e;",
+        "&amp;",
+        "&#0;",
+        "&#x1F600;",
+        "<![CDATA[",
+        "]]>",
+        "<!--",
+        "-->",
+        "<",
+        ">",
+        "&",
+        '"',
+        "=",
+        "/",
+        '{"winstrom":{"message":"x"}}',
+        '{"message":',
+        "[",
+        "]",
+        "{",
+        "}",
+    ]
+)
+XML_ISH = st.lists(XML_TOKENS | st.text(max_size=8), max_size=30).map("".join)
+XML_ISH_BYTES = XML_ISH.flatmap(
+    lambda text: st.sampled_from(["utf-8", "utf-16", "latin-1"]).map(lambda codec: text.encode(codec, errors="replace"))
+)
+
+
+@THOROUGH
+@given(body=XML_ISH_BYTES | st.binary(max_size=2000))
+def test_error_parser_returns_a_list_of_messages_for_any_answer(body):
+    messages = error_messages(body)
+
+    assert isinstance(messages, list)
+    assert all(isinstance(message, str) and message for message in messages)
+
+
+@THOROUGH
+@pytest.mark.parametrize("parse", [parse_document, parse_settings, is_success])
+@given(body=XML_ISH_BYTES | st.binary(max_size=2000))
+def test_answer_parsers_raise_only_our_own_error(parse, body):
+    with contextlib.suppress(FlexiError):  # anything else fails the test
+        parse(body)
+
+
+def _message_shapes(text: str) -> list[bytes]:
+    escaped = escape(text)
+    return [
+        f'<winstrom version="1.0"><success>false</success><message>{escaped}</message></winstrom>'.encode(),
+        (
+            '<winstrom version="1.0"><success>false</success><results><result><errors>'
+            f'<error for="port" path="nastaveni-smtp[0]/port">{escaped}</error></errors></result></results></winstrom>'
+        ).encode(),
+        f"<winstrom><success>false</success><results><result><error>{escaped}</error></result></results></winstrom>".encode(),
+        f"<message>{escaped}</message>".encode(),
+        json.dumps({"winstrom": {"@version": "1.0", "success": "false", "message": text}}).encode(),
+    ]
+
+
+@RELAXED
+@given(text=XML_TEXT.map(str.strip).filter(bool))
+@example(text="line one\r\nline two\rthree")
+def test_flexi_message_comes_out_verbatim_from_every_error_shape(text):
+    # XML end-of-line handling turns a literal CR or CRLF into LF for every XML reader; JSON keeps it as sent.
+    as_xml_reads_it = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    messages = [error_messages(body) for body in _message_shapes(text)]
+
+    assert messages == [[as_xml_reads_it]] * 4 + [[text]]
+
+
+# Address validation (reference: the article's two forms, 'Jméno Příjmení <uzivatel@domena.cz>' and bare)
+
+LOCAL_PART = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,15}", fullmatch=True)
+DOMAIN = st.from_regex(r"([a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.){1,3}[a-z]{2,6}", fullmatch=True)
+MAILBOX = st.builds("{}@{}".format, LOCAL_PART, DOMAIN)
+# A display name as people write them: letters of any script, digits, spaces, dots, dashes, apostrophes.
+DISPLAY_NAME = st.text(
+    alphabet=st.characters(whitelist_categories=("L", "Nd"), whitelist_characters=" .-'&"), min_size=1, max_size=30
+).filter(lambda name: name.strip() and "@" not in name)
+NAMED = st.builds("{} <{}>".format, DISPLAY_NAME, MAILBOX)
+PADDING = st.sampled_from(["", " ", "  ", "\n", " \n"])
+
+
+@RELAXED
+@given(address=MAILBOX | NAMED, before=PADDING, after=PADDING)
+@example(address="Jméno Příjmení <uzivatel@domena.cz>", before="", after="")
+@example(address="uzivatel@domena.cz", before="", after="")
+@example(address="Jméno Odesílatele <vzor@seznam.cz>", before="", after="\n")
+def test_every_address_form_of_the_article_is_accepted(address, before, after):
+    assert check_address("default_from", before + address + after) == address
+
+
+@RELAXED
+@given(first=MAILBOX | NAMED, second=MAILBOX | NAMED, separator=st.sampled_from([", ", ",", "; ", " ", " and "]))
+def test_two_addresses_are_rejected_with_the_accepted_forms(first, second, separator):
+    with pytest.raises(FlexiError, match=re.escape(ADDRESS_FORMS)):
+        check_address("default_from", first + separator + second)
+
+
+@RELAXED
+@given(name=DISPLAY_NAME, mailbox=MAILBOX)
+def test_named_address_without_closing_bracket_is_rejected_with_a_hint(name, mailbox):
+    with pytest.raises(FlexiError, match=re.escape("(the '<' has no closing '>')")):
+        check_address("default_from", f"{name} <{mailbox}")
+
+
+@THOROUGH
+@given(text=ANY_TEXT | st.lists(st.sampled_from(["<", ">", "@", ",", '"', " ", "a", "b.cz", "\n"])).map("".join))
+def test_any_text_is_either_one_address_or_refused_with_the_accepted_forms(text):
+    try:
+        accepted = check_address("default_from", text)
+    except FlexiError as exc:
+        assert ADDRESS_FORMS in exc.msg or "must not contain control characters" in exc.msg
+        return
+
+    mailbox = accepted[accepted.rindex("<") + 1 : -1] if accepted.endswith(">") else accepted
+    assert accepted == text.strip()
+    assert mailbox.count("@") == 1
+
+
+# Redaction
+
+
+def _encodings(text: str) -> list[str]:
+    return [
+        escape(text),
+        escape(text, {'"': "&quot;", "'": "&apos;"}),
+        quote(text, safe=""),
+        quote_plus(text, safe=""),
+        json.dumps(text)[1:-1],
+        json.dumps(text, ensure_ascii=False)[1:-1],
+    ]
+
+
+def _spellings(secret: str) -> list[str]:
+    """What the redactor promises to mask (redact.py): the secret as is, XML-escaped, URL-encoded or JSON-escaped,
+    and each of those encoded once more (a server quoting our request inside its own answer)."""
+    once = [secret, *_encodings(secret)]
+    return once + [twice for spelled in once[1:] for twice in _encodings(spelled)]
+
+
+# A secret holding "*" could be rebuilt from the mask's own stars next to surrounding text; that shows no secret.
+SECRET = st.text(min_size=1).filter(lambda secret: "*" not in secret)
+
+
+@RELAXED
+@given(secret=SECRET, before=st.text(), after=st.text(), form=st.integers(0, 100))
+@example(secret='p%ss&<wörd>"', before="<password>", after="</password>", form=2)
+@example(secret="aa", before="a", after="a", form=0)
+def test_secret_is_masked_in_any_text_around_it(secret, before, after, form):
+    spelled = _spellings(secret)
+    text = before + spelled[form % len(spelled)] + after
+
+    masked = redact(text, [secret])
+
+    assert MASK in masked
+    assert [spelling for spelling in _spellings(secret) if spelling in masked] == []
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+@RELAXED
+@given(secret=SECRET, words=st.lists(st.text(), min_size=1, max_size=5), form=st.integers(0, 100))
+def test_secret_is_masked_at_any_depth_of_a_result(secret, words, form):
+    spellings = _spellings(secret)
+    spelled = spellings[form % len(spellings)]
+    result = {"msg": spelled.join(words), "diff": {"after": [spelled, {"password": (spelled,)}]}, "status": 400}
+
+    masked = redact(result, [secret])
+
+    assert [text for text in _strings(masked) for spelling in spellings if spelling in text] == []
+    assert masked["status"] == 400
+
+
+@RELAXED
+@given(secret=SECRET, text=st.text())
+def test_text_without_the_secret_is_left_alone(secret, text):
+    assume(not any(spelling in text for spelling in _spellings(secret)))
+
+    assert redact(text, [secret]) == text

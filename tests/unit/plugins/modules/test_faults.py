@@ -1,0 +1,440 @@
+"""Every fault Flexi, a proxy in front of it or the network can produce, seen through flexi_smtp's main().
+
+Design.md rule 6: the task fails with a short msg (status, method, URL without credentials, Flexi's message
+verbatim), no traceback, and nothing stored changes. Retries are counted in the emulator's request log; the client
+tests (tests/unit/plugins/module_utils/test_client.py) cover the same rules one level down.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
+from tests.emulator.app import FAULT_MESSAGES, NO_COMPANY_MESSAGE, NO_RIGHT_MESSAGE
+from tests.emulator.faults import Fault
+
+COMPANY = "demo_s_r_o_"
+SMTP_PATH = f"/c/{COMPANY}/nastaveni/smtp"
+STORED = {
+    "host": "smtp.example.com",
+    "port": "465",
+    "username": "flexi@example.com",
+    "password": "stored-secret",
+    "defaultFrom": "ABRA Flexi <flexi@example.com>",
+    "encryptionMode": "SSL",
+}
+# Differs from STORED in two fields, so every run plans a write.
+CHANGE = {"host": "new.example.com", "port": 587}
+UNKNOWN_OUTCOME = "Whether the settings were saved is unknown; run the task again to compare."
+TLS_ADVICE = (
+    "Set ca_path to the CA that signed the server's certificate, or validate_certs: false for a server you trust "
+    "by other means."
+)
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def backoff_pauses(monkeypatch) -> list[float]:
+    """Backoff pauses of every client the module creates, recorded instead of slept (the client's own seam)."""
+    pauses: list[float] = []
+    original_init = FlexiClient.__init__
+
+    def recording_init(self: FlexiClient, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.sleep = pauses.append
+
+    monkeypatch.setattr(FlexiClient, "__init__", recording_init)
+    return pauses
+
+
+@dataclass(frozen=True)
+class FaultCase:
+    """One fault: how to provoke it and what the user must see.
+
+    ``message`` is the whole expected msg; ``{url}`` stands for the request URL and ``{any}`` for text that
+    depends on the platform (OS or OpenSSL wording, lxml positions).
+    """
+
+    status: int
+    method: str
+    message: str
+    faults: tuple[Fault, ...] = ()
+    server: dict[str, Any] = field(default_factory=dict)
+    args: dict[str, Any] = field(default_factory=dict)
+    refused: bool = False
+    trust_emulator_ca: bool = False
+
+    def expected(self, url: str) -> re.Pattern[str]:
+        parts = re.split(r"(\{url\}|\{any\})", self.message)
+        pattern = "".join(
+            re.escape(url) if part == "{url}" else ".+" if part == "{any}" else re.escape(part) for part in parts
+        )
+        return re.compile(pattern, re.DOTALL)
+
+
+FAULTS = {
+    "401 from the fault queue": FaultCase(
+        401,
+        "GET",
+        "Flexi answered HTTP 401 to GET {url}: Authorization required. "
+        "Check username and password (or ABRAFLEXI_LOGIN / ABRAFLEXI_PASSWORD).",
+        faults=(Fault(kind="status", status=401),),
+    ),
+    "401 for a wrong password": FaultCase(
+        401,
+        "GET",
+        "Flexi answered HTTP 401 to GET {url}: Authorization required. "
+        "Check username and password (or ABRAFLEXI_LOGIN / ABRAFLEXI_PASSWORD).",
+        args={"password": "wrong-secret"},
+    ),
+    "403 from the fault queue": FaultCase(
+        403,
+        "GET",
+        f"Flexi answered HTTP 403 to GET {{url}}: {FAULT_MESSAGES[403]} "
+        "The API user needs the ADMIN role with the server right 'access all companies'.",
+        faults=(Fault(kind="status", status=403),),
+    ),
+    "403 for a user without the right": FaultCase(
+        403,
+        "GET",
+        f"Flexi answered HTTP 403 to GET {{url}}: {NO_RIGHT_MESSAGE} "
+        "The API user needs the ADMIN role with the server right 'access all companies'.",
+        args={"username": "clerk", "password": "clerk-secret"},
+    ),
+    "404 from the fault queue": FaultCase(
+        404,
+        "GET",
+        f"Flexi answered HTTP 404 to GET {{url}}: {FAULT_MESSAGES[404]} "
+        "Check company (the company's database identifier, e.g. demo_s_r_o_) and url.",
+        faults=(Fault(kind="status", status=404),),
+    ),
+    "404 for an unknown company": FaultCase(
+        404,
+        "GET",
+        f"Flexi answered HTTP 404 to GET {{url}}: {NO_COMPANY_MESSAGE.format(company='demo_s_r_o_')} "
+        "Check company (the company's database identifier, e.g. demo_s_r_o_) and url.",
+        server={"companies": ("other_s_r_o_",)},
+    ),
+    "405 on the write": FaultCase(
+        405,
+        "PUT",
+        "Flexi answered HTTP 405 to PUT {url}: Method Not Allowed",
+        faults=(Fault(kind="status", status=405, method="PUT"),),
+    ),
+    "500 on the write": FaultCase(
+        500,
+        "PUT",
+        f"Flexi answered HTTP 500 to PUT {{url}}: {FAULT_MESSAGES[500]}",
+        faults=(Fault(kind="status", status=500, method="PUT"),),
+    ),
+    "HTML 502 page from a proxy": FaultCase(
+        502,
+        "GET",
+        "Flexi answered HTTP 502 to GET {url} without a Flexi message (see response).",
+        faults=(Fault(kind="html", status=502, times=None),),
+    ),
+    "malformed XML read": FaultCase(
+        200,
+        "GET",
+        "Flexi answered HTTP 200 to GET {url}, but the answer is not well-formed XML ({any}).",
+        faults=(Fault(kind="malformed", method="GET"),),
+    ),
+    "malformed XML write answer": FaultCase(
+        200,
+        "PUT",
+        f"Flexi answered HTTP 200 to PUT {{url}}, but the answer is not well-formed XML ({{any}}). {UNKNOWN_OUTCOME}",
+        faults=(Fault(kind="malformed", method="PUT"),),
+    ),
+    "empty body": FaultCase(
+        200,
+        "GET",
+        "Flexi answered HTTP 200 to GET {url}, but the answer is empty, not an XML document.",
+        faults=(Fault(kind="empty", method="GET"),),
+    ),
+    "slow answer beyond timeout": FaultCase(
+        -1,
+        "GET",
+        "Flexi did not answer within 1 seconds (GET {url}); raise timeout if the server is slow.",
+        faults=(Fault(kind="slow", delay=5.0, method="GET"),),
+        args={"timeout": 1},
+    ),
+    "connection refused": FaultCase(
+        -1,
+        "GET",
+        "Connection to Flexi failed (GET {url}): {any}Connection refused.",
+        refused=True,
+    ),
+    "connection closed without an answer": FaultCase(
+        -1,
+        "GET",
+        "Connection to Flexi failed (GET {url}): Remote end closed connection without response.",
+        faults=(Fault(kind="drop", method="GET", times=None),),
+    ),
+    "connection dropped mid-answer": FaultCase(
+        -1,
+        "GET",
+        "Connection to Flexi failed (GET {url}): IncompleteRead({any}).",
+        faults=(Fault(kind="drop_mid_body", method="GET", times=None),),
+    ),
+    "connection dropped mid-answer to the write": FaultCase(
+        -1,
+        "PUT",
+        f"Connection to Flexi failed (PUT {{url}}): IncompleteRead({{any}}). {UNKNOWN_OUTCOME}",
+        faults=(Fault(kind="drop_mid_body", method="PUT", times=None),),
+    ),
+    "TLS certificate for another name": FaultCase(
+        -1,
+        "GET",
+        f"TLS failure talking to Flexi (GET {{url}}): [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        f"{{any}}. {TLS_ADVICE}",
+        server={"tls": True, "tls_hostname": "flexi.other.example"},
+        trust_emulator_ca=True,
+    ),
+    "TLS certificate from an unknown CA": FaultCase(
+        -1,
+        "GET",
+        f"TLS failure talking to Flexi (GET {{url}}): [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        f"{{any}}. {TLS_ADVICE}",
+        server={"tls": True},
+    ),
+}
+
+
+@dataclass
+class FaultRun:
+    case: FaultCase
+    result: dict[str, Any]
+    output: str
+    url: str
+    stored_before: dict[str, str]
+    stored_after: dict[str, str]
+
+
+@pytest.fixture(params=list(FAULTS), ids=list(FAULTS))
+def fault_run(request, emulator_factory, run_module) -> FaultRun:
+    """Provoke one fault against an emulator holding STORED while flexi_smtp tries to change two fields."""
+    case = FAULTS[request.param]
+    emulator = emulator_factory(**case.server)
+    emulator.state.store(**STORED)
+    for fault in case.faults:
+        emulator.inject(fault)
+    base_url = f"http://127.0.0.1:{closed_port()}" if case.refused else emulator.url
+    args = {
+        "url": base_url,
+        "company": COMPANY,
+        "username": "admin",
+        "password": "admin-secret",
+        **CHANGE,
+        **case.args,
+    }
+    if case.trust_emulator_ca:
+        args["ca_path"] = emulator.ca_path
+    stored_before = emulator.state.stored()
+
+    result = run_module("flexi_smtp", args)
+
+    return FaultRun(case, result, run_module.outputs[-1], base_url + SMTP_PATH, stored_before, emulator.state.stored())
+
+
+def test_fault_fails_the_task_with_one_short_message(fault_run):
+    run = fault_run
+
+    assert run.result["failed"] is True
+    assert run.result["changed"] is False
+    assert run.case.expected(run.url).fullmatch(run.result["msg"]), run.result["msg"]
+
+
+def test_fault_reports_status_method_and_url_without_credentials(fault_run):
+    run = fault_run
+
+    assert (run.result["status"], run.result["method"], run.result["url"]) == (
+        run.case.status,
+        run.case.method,
+        run.url,
+    )
+    assert "@" not in run.result["url"]
+
+
+def test_fault_shows_no_traceback(fault_run):
+    run = fault_run
+
+    assert "exception" not in run.result
+    assert "module_stderr" not in run.result
+    assert "Traceback" not in run.output
+
+
+def test_fault_leaves_the_stored_settings_unchanged(fault_run):
+    run = fault_run
+
+    assert run.stored_after == run.stored_before
+
+
+def test_proxy_page_is_kept_in_response_for_the_user(emulator, run_module, module_args):
+    emulator.inject(Fault(kind="html", status=502, times=None))
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE})
+
+    assert "<title>502 Bad Gateway</title>" in result["response"]
+
+
+def test_write_that_times_out_says_the_outcome_is_unknown(emulator, run_module, module_args):
+    # The request reached Flexi, which may store it after the answer was given up on (the emulator does).
+    emulator.inject(Fault(kind="slow", delay=5.0, method="PUT"))
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE, "timeout": 1})
+
+    assert result["failed"] is True
+    assert result["msg"] == (
+        f"Flexi did not answer within 1 seconds (PUT {emulator.url}{SMTP_PATH}); raise timeout if the server is "
+        f"slow. {UNKNOWN_OUTCOME}"
+    )
+
+
+# Retries: only the read and the settings write, on connection errors and 502/503/504, bounded by the timeout.
+
+PASSING_FAULTS = {
+    "502": {"kind": "status", "status": 502},
+    "503": {"kind": "status", "status": 503},
+    "504": {"kind": "status", "status": 504},
+    "HTML 502 page": {"kind": "html", "status": 502},
+    "closed without answer": {"kind": "drop"},
+    "dropped mid-answer": {"kind": "drop_mid_body"},
+}
+
+
+@pytest.mark.parametrize("fault", list(PASSING_FAULTS.values()), ids=list(PASSING_FAULTS))
+def test_read_is_retried_after_a_passing_fault(emulator, run_module, module_args, backoff_pauses, fault):
+    emulator.inject(Fault(method="GET", **fault))
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE})
+
+    assert result["changed"] is True
+    assert [r.method for r in emulator.requests] == ["GET", "GET", "PUT"]
+    assert emulator.requests[1].status == 200
+    assert backoff_pauses == [0.5]
+
+
+@pytest.mark.parametrize("fault", list(PASSING_FAULTS.values()), ids=list(PASSING_FAULTS))
+def test_write_is_retried_after_a_passing_fault_and_stored(emulator, run_module, module_args, backoff_pauses, fault):
+    emulator.inject(Fault(method="PUT", **fault))
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE})
+
+    assert result["changed"] is True
+    assert [r.method for r in emulator.requests] == ["GET", "PUT", "PUT"]
+    assert emulator.requests[-1].status == 201
+    assert emulator.state.stored()["host"] == "new.example.com"
+    assert backoff_pauses == [0.5]
+
+
+def test_lasting_gateway_errors_end_after_three_attempts(emulator, run_module, module_args, backoff_pauses):
+    emulator.inject(Fault(kind="status", status=503, method="GET", times=None))
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE})
+
+    assert result["status"] == 503
+    assert [r.status for r in emulator.requests] == [503, 503, 503]
+    assert backoff_pauses == [0.5, 1.5]
+
+
+def test_retries_stop_when_the_next_pause_would_pass_the_timeout(emulator, run_module, module_args, backoff_pauses):
+    # Pauses are 0.5 s then 1.5 s; with timeout 1 the second pause would end after the deadline.
+    emulator.inject(Fault(kind="status", status=503, method="GET", times=None))
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE, "timeout": 1})
+
+    assert result["status"] == 503
+    assert len(emulator.requests) == 2
+    assert backoff_pauses == [0.5]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(kind="status", status=500, method="GET", times=None),
+        Fault(kind="status", status=401, method="GET", times=None),
+        Fault(kind="status", status=404, method="GET", times=None),
+        Fault(kind="malformed", method="GET", times=None),
+        Fault(kind="empty", method="GET", times=None),
+    ],
+    ids=["500", "401", "404", "malformed", "empty"],
+)
+def test_answers_that_a_retry_cannot_fix_are_not_retried(emulator, run_module, module_args, fault):
+    emulator.inject(fault)
+
+    run_module("flexi_smtp", {**module_args, **CHANGE})
+
+    assert len(emulator.requests) == 1
+
+
+def test_slow_answer_is_not_retried(emulator, run_module, module_args):
+    emulator.inject(Fault(kind="slow", delay=5.0, method="GET", times=None))
+
+    run_module("flexi_smtp", {**module_args, **CHANGE, "timeout": 1})
+    emulator.stop()  # wakes the slow answers, so every request that arrived is in the log
+
+    assert len(emulator.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(kind="drop", match_query="testMail", times=None),
+        Fault(kind="drop_mid_body", match_query="testMail", times=None),
+        Fault(kind="status", status=503, match_query="testMail", times=None),
+        Fault(kind="html", status=502, match_query="testMail", times=None),
+    ],
+    ids=["closed without answer", "dropped mid-answer", "503", "HTML 502 page"],
+)
+def test_test_mail_is_never_retried(emulator, run_module, module_args, fault):
+    emulator.inject(fault)
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE, "test_email": "it@example.com"})
+
+    assert result["failed"] is True
+    assert len(emulator.test_mail_requests()) == 1
+
+
+# Partial failure: the test mail is the last request, so "test mail sent but a later read failed" cannot happen.
+
+
+def test_failed_test_mail_after_a_saved_write_reports_the_change(emulator, run_module, module_args):
+    emulator.inject(Fault(kind="status", status=503, match_query="testMail"))
+
+    result = run_module("flexi_smtp", {**module_args, **CHANGE, "test_email": "it@example.com"})
+
+    assert result["changed"] is True
+    assert result["msg"] == (
+        "The SMTP settings were saved, but the test mail to it@example.com failed: Flexi answered HTTP 503 to GET "
+        f"{emulator.url}{SMTP_PATH}?testMail=it%40example.com: {FAULT_MESSAGES[503]}"
+    )
+    assert emulator.state.stored()["host"] == "new.example.com"
+
+
+def test_no_request_follows_a_delivered_test_mail(emulator, smtp_sink, run_module, module_args):
+    args = {**module_args, "host": smtp_sink.host, "port": smtp_sink.port, "encryption_mode": "NEVER"}
+
+    result = run_module("flexi_smtp", {**args, "test_email": "it@example.com"})
+
+    assert result["test_email"]["sent"] is True
+    assert [(r.method, tuple(r.query)) for r in emulator.requests] == [("GET", ()), ("PUT", ()), ("GET", ("testMail",))]
+
+
+def test_no_request_follows_a_failed_test_mail(emulator, run_module, module_args):
+    args = {**module_args, "host": "127.0.0.1", "port": closed_port(), "encryption_mode": "NEVER"}
+
+    result = run_module("flexi_smtp", {**args, "test_email": "it@example.com"})
+
+    assert result["failed"] is True
+    assert [(r.method, tuple(r.query)) for r in emulator.requests] == [("GET", ()), ("PUT", ()), ("GET", ("testMail",))]
