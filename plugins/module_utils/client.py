@@ -153,7 +153,7 @@ class FlexiClient:
             raise _RetryableFailure(self._transport_error(method, kwargs, "No connection", exc)) from None
         except requests.exceptions.Timeout:
             raise FlexiError(
-                f"Flexi did not answer within {timeout:g} seconds ({where}); raise timeout if the server is slow.",
+                f"Flexi did not answer within {timeout:g} s ({where}); raise timeout if the server is slow.",
                 method=method,
                 url=self._public_url(kwargs.get("params")),
             ) from None

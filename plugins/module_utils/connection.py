@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote, urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import basic_auth_token
 
 DEFAULT_TIMEOUT = 30
 # "user:password@" after an optional scheme, up to the last "@" before the path (as urlsplit() reads netloc).
@@ -86,6 +87,18 @@ def url_secrets(url: str | None) -> set[str]:
         return set()
     password = match.group("userinfo").split(":", 1)[1]
     return {password, unquote(password)} - {""}
+
+
+def task_secrets(params: Mapping[str, Any], *secret_options: str) -> set[str]:
+    """Every secret a task holds, to be masked in all it returns.
+
+    The API password, the Basic token made of it, a password written into ``url``, and the values of the
+    options named in ``secret_options`` (e.g. ``smtp_password``).
+    """
+    password = params.get("password")
+    secrets = {password, basic_auth_token(params.get("username"), password)} | url_secrets(params.get("url"))
+    secrets.update(params.get(name) for name in secret_options)
+    return {secret for secret in secrets if secret}
 
 
 def _base_url(url: str) -> str:

@@ -223,10 +223,10 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils.client import Flex
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
     connection_argument_spec,
     connection_settings,
-    url_secrets,
+    task_secrets,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import basic_auth_token, redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
 from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
 from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document, parse_settings
 from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import desired_settings, make_plan
@@ -256,13 +256,13 @@ def argument_spec() -> dict:
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    module.no_log_values.update(url_secrets(module.params["url"]))
+    secrets = task_secrets(module.params, "smtp_password")
+    module.no_log_values.update(secrets)
     missing = missing_library()
     if missing:
         module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
 
     params = module.params
-    secrets = (params["password"], params["smtp_password"], basic_auth_token(params["username"], params["password"]))
     result = {
         "changed": False,
         "settings": {},

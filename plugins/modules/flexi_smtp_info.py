@@ -96,17 +96,18 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils.client import Flex
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
     connection_argument_spec,
     connection_settings,
-    url_secrets,
+    task_secrets,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import basic_auth_token, redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
 from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
 from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import parse_settings
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
-    module.no_log_values.update(url_secrets(module.params["url"]))
+    secrets = task_secrets(module.params)
+    module.no_log_values.update(secrets)
     missing = missing_library()
     if missing:
         module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
@@ -116,9 +117,8 @@ def main() -> None:
         with FlexiClient(connection_settings(module.params)) as client:
             result["settings"] = parse_settings(client.read_settings()).as_dict()
     except FlexiError as exc:
-        secrets = (module.params["password"], basic_auth_token(module.params["username"], module.params["password"]))
         module.fail_json(**redact({**result, **exc.fail_kwargs()}, secrets))
-    module.exit_json(**result)
+    module.exit_json(**redact(result, secrets))
 
 
 if __name__ == "__main__":

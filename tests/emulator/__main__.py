@@ -81,7 +81,7 @@ def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
 
 def parse_fault(spec: str) -> Fault:
     """`KIND[:ARG]`: ARG is the delay in seconds for slow, the HTTP status for status and html."""
-    kind, _, argument = spec.partition(":")
+    kind, _colon, argument = spec.partition(":")
     if kind == "slow":
         return Fault(kind, delay=float(argument or 1.0))
     if argument:

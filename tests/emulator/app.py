@@ -276,7 +276,7 @@ def _negotiated(accept: str) -> str:
 
 
 def _basic_credentials(header: str | None) -> tuple[str | None, str | None]:
-    scheme, _, token = (header or "").strip().partition(" ")
+    scheme, _space, token = (header or "").strip().partition(" ")
     if scheme.lower() != "basic" or not token:
         return None, None
     try:

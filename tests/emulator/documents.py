@@ -59,7 +59,7 @@ class WriteBody:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.fields)
+        return tuple(name for name, _value in self.fields)
 
     @property
     def password(self) -> str | None:

@@ -75,7 +75,7 @@ class FaultQueue:
 
     def pending(self) -> list[Fault]:
         with self._lock:
-            return [fault for fault, _ in self._queue]
+            return [fault for fault, _remaining in self._queue]
 
     def clear(self) -> None:
         with self._lock:

@@ -198,7 +198,7 @@ class _HttpServer(ThreadingHTTPServer):
             selector.register(self.socket, selectors.EVENT_READ)
             selector.register(self._wake_reader, selectors.EVENT_READ)
             while True:
-                for key, _ in selector.select():
+                for key, _events in selector.select():
                     if key.fileobj is self._wake_reader:
                         return
                     self._handle_request_noblock()

@@ -95,7 +95,7 @@ def test_target_in_check_mode_writes_nothing_and_sends_no_test_mail(target_runs,
 
 @pytest.mark.parametrize("run_key", [("flexi_smtp", False)], ids=["flexi_smtp"])
 def test_normal_run_writes_and_sends_test_mails(target_runs, run_key):
-    _, lab = target_runs[run_key]
+    lab = target_runs[run_key][1]
 
     assert lab.writes(), "the normal run never wrote: the check-mode assertions would prove nothing"
     assert lab.test_mails(), "the normal run never sent a test mail"
@@ -103,7 +103,7 @@ def test_normal_run_writes_and_sends_test_mails(target_runs, run_key):
 
 @pytest.mark.parametrize("run_key", [("flexi_smtp", True)], ids=["flexi_smtp"])
 def test_check_run_shows_the_diff_with_the_password_only_as_changed(target_runs, run_key):
-    run, _ = target_runs[run_key]
+    run = target_runs[run_key][0]
 
     assert task_output(run, "Run flexi_smtp: partial update").startswith(PARTIAL_UPDATE_DIFF), run.describe()
     assert '+    "password": "<changed>",' in task_output(run, "Run flexi_smtp: on_create, no password stored")

@@ -220,7 +220,7 @@ def test_fault_with_match_query_only_hits_test_mail(flexi):
 def test_fault_is_used_once_by_default(flexi):
     flexi.emulator.inject(Fault("status", status=500))
 
-    statuses = [flexi.get().status_code for _ in range(2)]
+    statuses = [flexi.get().status_code for _attempt in range(2)]
 
     assert statuses == [500, 200]
 
@@ -228,7 +228,7 @@ def test_fault_is_used_once_by_default(flexi):
 def test_fault_with_times_hits_that_many_requests(flexi):
     flexi.emulator.inject(Fault("status", status=500, times=2))
 
-    statuses = [flexi.get().status_code for _ in range(3)]
+    statuses = [flexi.get().status_code for _attempt in range(3)]
 
     assert statuses == [500, 500, 200]
 
@@ -236,7 +236,7 @@ def test_fault_with_times_hits_that_many_requests(flexi):
 def test_fault_with_times_none_hits_every_request(flexi):
     flexi.emulator.inject(Fault("status", status=503, times=None))
 
-    statuses = [flexi.get().status_code for _ in range(4)]
+    statuses = [flexi.get().status_code for _attempt in range(4)]
 
     assert statuses == [503] * 4
 
@@ -245,7 +245,7 @@ def test_faults_are_consumed_in_injection_order(flexi):
     flexi.emulator.inject(Fault("status", status=500))
     flexi.emulator.inject(Fault("html"))
 
-    statuses = [flexi.get().status_code for _ in range(3)]
+    statuses = [flexi.get().status_code for _attempt in range(3)]
 
     assert statuses == [500, 502, 200]
 

@@ -113,13 +113,10 @@ def test_untrusted_certificate_becomes_pkix_failure():
 
 
 def test_disconnect_after_read_timeout_becomes_read_timed_out():
-    try:
-        try:
-            raise TimeoutError("timed out")
-        except TimeoutError:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed: timed out") from None
-    except smtplib.SMTPServerDisconnected as disconnected:
-        text = java_exception(disconnected, TARGET).flexi_text()
+    disconnected = smtplib.SMTPServerDisconnected("Connection unexpectedly closed: timed out")
+    disconnected.__context__ = TimeoutError("timed out")
+
+    text = java_exception(disconnected, TARGET).flexi_text()
 
     assert "java.net.SocketTimeoutException: Read timed out" in text
 

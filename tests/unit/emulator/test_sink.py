@@ -56,7 +56,7 @@ def test_sink_with_auth_refuses_mail_before_login(smtp_sink_factory):
 
     with smtplib.SMTP(sink.host, sink.port, timeout=5) as client:
         client.ehlo()
-        code, _ = client.mail("from@example.cz")
+        code, _reply = client.mail("from@example.cz")
 
     assert code == 530
 
@@ -66,7 +66,7 @@ def test_sink_accepts_auth_plain_with_exact_utf8_credentials(smtp_sink_factory):
 
     with smtplib.SMTP(sink.host, sink.port, timeout=5) as client:
         client.ehlo()
-        code, _ = plain_auth(client, USER, PASSWORD)
+        code, _reply = plain_auth(client, USER, PASSWORD)
         client.send_message(sample_message(), from_addr=USER, to_addrs=["to@example.cz"])
 
     assert code == 235
@@ -79,7 +79,7 @@ def test_sink_accepts_auth_login(smtp_sink_factory):
     with smtplib.SMTP(sink.host, sink.port, timeout=5) as client:
         client.ehlo()
         client.docmd("AUTH", "LOGIN " + base64.b64encode(USER.encode()).decode())
-        code, _ = client.docmd(base64.b64encode(PASSWORD.encode()).decode())
+        code, _reply = client.docmd(base64.b64encode(PASSWORD.encode()).decode())
 
     assert code == 235
 
@@ -99,7 +99,7 @@ def test_starttls_sink_refuses_mail_before_starttls(smtp_sink_factory):
 
     with smtplib.SMTP(sink.host, sink.port, timeout=5) as client:
         client.ehlo()
-        code, _ = client.mail("from@example.cz")
+        code, _reply = client.mail("from@example.cz")
 
     assert code == 530
 
@@ -132,7 +132,7 @@ def test_tls_sink_certificate_covers_localhost(smtp_sink_factory):
     sink = smtp_sink_factory(mode="tls")
 
     with smtplib.SMTP_SSL("localhost", sink.port, timeout=5, context=client_context(sink)) as client:
-        code, _ = client.noop()
+        code, _reply = client.noop()
 
     assert code == 250
 
@@ -143,7 +143,7 @@ def test_sink_rejects_listed_recipient_with_550(smtp_sink_factory):
     with smtplib.SMTP(sink.host, sink.port, timeout=5) as client:
         client.ehlo()
         client.mail("from@example.cz")
-        code, _ = client.rcpt("nobody@example.cz")
+        code, _reply = client.rcpt("nobody@example.cz")
 
     assert code == 550
 

@@ -138,7 +138,7 @@ def test_slow_answer_beyond_timeout_fails_without_http_status(emulator, make_cli
         client.read_settings()
 
     assert caught.value.status == -1
-    assert "did not answer within 1 seconds" in caught.value.msg
+    assert "did not answer within 1 s" in caught.value.msg
     assert "raise timeout" in caught.value.msg
 
 

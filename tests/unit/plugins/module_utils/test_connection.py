@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
     connection_argument_spec,
     connection_settings,
+    task_secrets,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
 
@@ -132,3 +133,16 @@ def test_every_connection_option_has_an_environment_fallback_except_tls_settings
         "timeout": "ABRAFLEXI_TIMEOUT",
     }
     assert spec["password"]["no_log"] is True
+
+
+def test_task_secrets_cover_the_api_password_its_basic_token_a_url_password_and_named_options():
+    given = params(url="https://admin:p%40ss@flexi.example.com", smtp_password="smtp-secret", host="smtp.example.com")
+
+    secrets = task_secrets(given, "smtp_password")
+
+    # base64 of "admin:api-secret", the Authorization header the client would send
+    assert secrets == {"api-secret", "YWRtaW46YXBpLXNlY3JldA==", "p%40ss", "p@ss", "smtp-secret"}
+
+
+def test_task_secrets_leave_out_options_that_are_not_set():
+    assert task_secrets(params(username=None, password=None), "smtp_password") == set()

@@ -165,7 +165,7 @@ FAULTS = {
     "slow answer beyond timeout": FaultCase(
         -1,
         "GET",
-        "Flexi did not answer within 1 seconds (GET {url}); raise timeout if the server is slow.",
+        "Flexi did not answer within 1 s (GET {url}); raise timeout if the server is slow.",
         faults=(Fault(kind="slow", delay=5.0, method="GET"),),
         args={"timeout": 1},
     ),
@@ -296,7 +296,7 @@ def test_write_that_times_out_says_the_outcome_is_unknown(emulator, run_module, 
 
     assert result["failed"] is True
     assert result["msg"] == (
-        f"Flexi did not answer within 1 seconds (PUT {emulator.url}{SMTP_PATH}); raise timeout if the server is "
+        f"Flexi did not answer within 1 s (PUT {emulator.url}{SMTP_PATH}); raise timeout if the server is "
         f"slow. {UNKNOWN_OUTCOME}"
     )
 

@@ -1,0 +1,230 @@
+"""The example playbook run the way AWX runs a job: ansible-runner with a private data directory.
+
+AWX copies the project into ``<private data dir>/project``, writes the inventory, the credential's environment
+variables (``env/envvars``, from the injectors of the "ABRA Flexi API" credential type in the AWX guide,
+docs/docsite/rst/guide_awx.rst) and the extra variables (``env/extravars``, here the SMTP password from a "Flexi
+SMTP mailbox" credential), runs ``ansible-runner run``, and keeps what it writes under ``artifacts/<job id>/``:
+``status``, ``rc``, ``stdout`` and one JSON file per job event, which is what AWX shows and stores. This test does
+the same against the Flexi emulator and an SMTP sink that insists on the SMTP login, with the collection installed
+from the built tarball (as in an execution environment).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.collection_path import REPO_ROOT
+from tests.ecosystem.conftest import BIN
+from tests.emulator.server import EmulatorOptions, EmulatorServer
+from tests.emulator.sink import SmtpSink
+
+PLAYBOOK = "provision_smtp.yml"
+TASK = "Configure the SMTP server and send a test mail after a change"
+API_USER, API_PASSWORD = "admin", "admin-secret"  # the emulator's default admin
+SMTP_USER, SMTP_PASSWORD = "flexi@example.com", "Mailbox-Secret-4711"
+TEST_RECIPIENT = "it-team@example.com"
+SECRETS = (
+    API_PASSWORD,
+    SMTP_PASSWORD,
+    base64.b64encode(f"{API_USER}:{API_PASSWORD}".encode()).decode(),  # an HTTP Basic header's value
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What AWX keeps of one job: ansible-runner's artifacts folder, read back."""
+
+    folder: Path
+    status: str
+    rc: int
+    stdout: str
+    events: list[dict[str, Any]]
+
+    def task_results(self, event: str) -> list[dict[str, Any]]:
+        """``event_data`` of every ``event`` (runner_on_ok, runner_on_failed ...) of the flexi_smtp task."""
+        return [
+            item["event_data"]
+            for item in self.events
+            if item["event"] == event and item["event_data"].get("task") == TASK
+        ]
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A mail server on STARTTLS that accepts mail only after AUTH with the SMTP login and password."""
+    with SmtpSink(mode="starttls", auth=(SMTP_USER, SMTP_PASSWORD)) as sink:
+        yield sink
+
+
+@pytest.fixture
+def flexi(smtp_sink: SmtpSink) -> Iterator[EmulatorServer]:
+    """An emulated Flexi with nothing configured, which trusts the sink's certificate for its test mail."""
+    with EmulatorServer(EmulatorOptions(smtp_cafile=smtp_sink.ca_path)) as server:
+        yield server
+
+
+@pytest.fixture
+def awx_job(
+    tmp_path: Path, installed_collection: Path, flexi: EmulatorServer, smtp_sink: SmtpSink
+) -> Callable[..., Job]:
+    """Run a job of the provisioning job template: ``awx_job("check", "--check", "--diff")``.
+
+    Like AWX, every job gets a private data directory of its own (ansible-runner writes the options of a run into
+    its ``env/`` folder, so a reused one would carry them into the next job).
+    """
+    inventory = {
+        "flexi_servers": {
+            "hosts": {"flexi-1": {"flexi_url": flexi.url, "flexi_company": "demo_s_r_o_"}},
+            "vars": {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": sys.executable,
+                # The playbook takes the API login from variables; the credential arrives as environment variables.
+                "flexi_username": "{{ lookup('ansible.builtin.env', 'ABRAFLEXI_LOGIN') }}",
+                "flexi_password": "{{ lookup('ansible.builtin.env', 'ABRAFLEXI_PASSWORD') }}",
+                "smtp_host": smtp_sink.host,
+                "smtp_port": smtp_sink.port,
+                "smtp_encryption_mode": "STARTTLS",
+                "smtp_username": SMTP_USER,
+                "smtp_default_from": f"ABRA Flexi <{SMTP_USER}>",
+                "smtp_test_email": TEST_RECIPIENT,
+            },
+        }
+    }
+    # The "ABRA Flexi API" credential's env injectors, plus what the execution environment provides.
+    envvars = {
+        "ABRAFLEXI_LOGIN": API_USER,
+        "ABRAFLEXI_PASSWORD": API_PASSWORD,
+        "ANSIBLE_COLLECTIONS_PATH": str(installed_collection),
+    }
+    # The "Flexi SMTP mailbox" credential's extra_vars injector.
+    extravars = {"smtp_password": SMTP_PASSWORD}
+
+    def run(ident: str, *options: str) -> Job:
+        folder = tmp_path / ident
+        shutil.copytree(REPO_ROOT / "examples", folder / "project")
+        (folder / "inventory").mkdir()
+        (folder / "inventory" / "hosts.json").write_text(json.dumps(inventory))
+        (folder / "env").mkdir()
+        (folder / "env" / "envvars").write_text(json.dumps(envvars))
+        (folder / "env" / "extravars").write_text(json.dumps(extravars))
+        (folder / "env" / "settings").write_text(json.dumps({"job_timeout": 300, "idle_timeout": 120}))
+        return run_job(folder, ident, *options)
+
+    return run
+
+
+def run_job(private_data_dir: Path, ident: str, *options: str) -> Job:
+    """``ansible-runner run`` of the playbook in a private data directory; ``options`` go to ansible-playbook."""
+    command = [BIN / "ansible-runner", "run", str(private_data_dir), "--playbook", PLAYBOOK, "--ident", ident]
+    if options:
+        command += ["--cmdline", " ".join(options)]
+    # ansible-runner starts ansible-playbook by name: the one next to it, as in an execution environment.
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(command, env=env, capture_output=True, check=False, timeout=600)
+    folder = private_data_dir / "artifacts" / ident
+    events = [json.loads(path.read_text(encoding="utf-8")) for path in (folder / "job_events").glob("*.json")]
+    return Job(
+        folder=folder,
+        status=(folder / "status").read_text(encoding="utf-8").strip(),
+        rc=int((folder / "rc").read_text(encoding="utf-8")),
+        stdout=(folder / "stdout").read_text(encoding="utf-8"),
+        events=sorted(events, key=lambda item: item["counter"]),
+    )
+
+
+def test_job_succeeds_configures_flexi_and_the_test_mail_arrives(awx_job, flexi, smtp_sink):
+    job = awx_job("provision")
+
+    assert (job.status, job.rc) == ("successful", 0), job.stdout
+    (result,) = job.task_results("runner_on_ok")
+    assert result["resolved_action"] == "abraflexi.flexi.flexi_smtp"
+    assert result["res"]["changed"] is True
+    assert result["res"]["settings"]["host"] == smtp_sink.host
+    assert result["res"]["settings"]["password_set"] is True
+    assert result["res"]["test_email"] == {"sent": True, "recipient": TEST_RECIPIENT}
+    assert len(flexi.writes()) == 1
+    (mail,) = smtp_sink.wait_for(1)
+    assert mail.auth_login == SMTP_USER
+    assert mail.rcpt_tos == (TEST_RECIPIENT,)
+
+
+def test_job_events_follow_the_playbook(awx_job):
+    job = awx_job("provision")
+
+    kinds = [item["event"] for item in job.events]
+    tasks = {
+        item["event_data"]["task_uuid"]: item["event_data"]["task"]
+        for item in job.events
+        if item["event"] == "playbook_on_task_start"
+    }
+    finished = {item["event_data"]["task_uuid"] for item in job.events if item["event"] == "runner_on_ok"}
+    assert kinds[0] == "playbook_on_start"
+    assert kinds.count("playbook_on_play_start") == 1
+    assert kinds[-1] == "playbook_on_stats"
+    assert TASK in tasks.values()
+    assert finished == set(tasks)
+    assert not [kind for kind in kinds if kind in ("runner_on_failed", "runner_on_unreachable", "warning")]
+    stats = job.events[-1]["event_data"]
+    assert stats["changed"] == {"flexi-1": 1}
+    assert stats["failures"] == {}
+    assert "[WARNING]" not in job.stdout
+
+
+def test_second_job_reports_no_change_writes_nothing_and_sends_no_mail(awx_job, flexi, smtp_sink):
+    awx_job("first")
+    smtp_sink.wait_for(1)
+
+    again = awx_job("second")
+
+    assert (again.status, again.rc) == ("successful", 0), again.stdout
+    (result,) = again.task_results("runner_on_ok")
+    assert result["res"]["changed"] is False
+    assert result["res"]["test_email"]["sent"] is False
+    assert len(flexi.writes()) == 1
+    assert len(smtp_sink.messages) == 1
+
+
+def test_check_job_with_show_changes_reports_the_diff_and_writes_nothing(awx_job, flexi, smtp_sink):
+    job = awx_job("check", "--check", "--diff")
+
+    assert (job.status, job.rc) == ("successful", 0), job.stdout
+    (result,) = job.task_results("runner_on_ok")
+    assert result["res"]["changed"] is True
+    assert result["res"]["diff"]["before"]["password_set"] is False
+    assert result["res"]["diff"]["after"]["password"] == "<changed>"
+    assert result["res"]["test_email"]["sent"] is False
+    assert flexi.writes() == []
+    assert smtp_sink.messages == []
+
+
+def test_no_secret_in_job_events_or_output(awx_job, smtp_sink, tmp_path):
+    jobs = [awx_job("check", "--check", "--diff", "-vvv"), awx_job("provision", "--diff", "-vvv")]
+    smtp_sink.wait_for(1)
+
+    # What AWX shows and stores: the events, stdout and stderr. Not artifacts/<id>/command, ansible-runner's record
+    # of its own input (the environment with the credential), which AWX does not publish.
+    published = [path for job in jobs for path in (*job.folder.glob("job_events/*.json"), job.folder / "stdout")]
+    published += [job.folder / "stderr" for job in jobs if (job.folder / "stderr").exists()]
+
+    assert [job.status for job in jobs] == ["successful", "successful"]
+    assert len(published) > 10
+    leaks = [
+        (path.relative_to(tmp_path).as_posix(), secret)
+        for path in published
+        for secret in SECRETS
+        if secret in path.read_text(encoding="utf-8")
+    ]
+    assert leaks == []
+    # The scan does find a secret where one is: ansible-runner's record of the job's environment.
+    assert API_PASSWORD in (jobs[0].folder / "command").read_text(encoding="utf-8")
