@@ -1,0 +1,242 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run generated playbooks with the real ansible-playbook and read back the task timings of bench_timer.
+
+Both sides of every comparison go through this one harness: same ansible-playbook, same interpreter, an empty
+ansible.cfg, ``connection: local``, ``gather_facts: false``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+BENCH_DIR = Path(__file__).resolve().parent
+TASKS_DIR = BENCH_DIR / "tasks"
+CALLBACK_DIR = BENCH_DIR / "callback_plugins"
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+PLAYBOOK_TIMEOUT = 600
+SENTINEL_CASE = "sentinel"
+
+
+class HostResult(NamedTuple):
+    """One host's result of a task: when it arrived (time.monotonic()), ok/skipped/failed/unreachable, changed."""
+
+    at: float
+    status: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class TaskTiming:
+    """One task of a run: when the strategy started it and when each host's result arrived (time.monotonic())."""
+
+    name: str
+    action: str
+    case: str | None
+    job: Any
+    started: float
+    results: Mapping[str, HostResult] = field(default_factory=dict)  # host name -> its result
+
+    @property
+    def finished(self) -> float:
+        return max((result.at for result in self.results.values()), default=self.started)
+
+
+@dataclass(frozen=True)
+class PlaybookRun:
+    """What one ansible-playbook run did and how long it took."""
+
+    command: Sequence[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    wall: float
+    tasks: Sequence[TaskTiming]
+
+    def check(self) -> PlaybookRun:
+        """Return self if the run passed without a warning; raise otherwise (a broken run must not be timed)."""
+        output = self.stdout + self.stderr
+        warnings = [line for line in output.splitlines() if "[WARNING]" in line or "[DEPRECATION WARNING]" in line]
+        if self.returncode != 0 or warnings:
+            raise RuntimeError(
+                f"ansible-playbook failed or warned (rc={self.returncode}):\n$ {' '.join(self.command)}\n"
+                f"{self.stdout[-6000:]}\n{self.stderr[-3000:]}"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class JobTiming:
+    """A group of consecutive tasks with the same bench_case and bench_job, timed start to next start."""
+
+    case: str
+    job: Any
+    tasks: int
+    seconds: float
+    statuses: tuple[str, ...]
+    changed: bool
+
+
+class Ansible:
+    """Writes playbooks and inventories into a work folder and runs them with a clean, deterministic environment."""
+
+    def __init__(self, workdir: Path, collections_root: Path) -> None:
+        self.workdir = workdir
+        self.collections_root = collections_root
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.config = workdir / "ansible.cfg"
+        self.config.write_text("[defaults]\n", encoding="utf-8")
+        self._counter = 0
+
+    def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        environment = {
+            key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "ABRAFLEXI_"))
+        }
+        environment.update(
+            ANSIBLE_CONFIG=str(self.config),
+            ANSIBLE_COLLECTIONS_PATH=str(self.collections_root),
+            ANSIBLE_CALLBACK_PLUGINS=str(CALLBACK_DIR),
+            ANSIBLE_CALLBACKS_ENABLED="bench_timer",
+            ANSIBLE_HOME=str(self.workdir / "ansible-home"),
+            ANSIBLE_LOCAL_TEMP=str(self.workdir / "ansible-local"),
+            ANSIBLE_REMOTE_TEMP=str(self.workdir / "ansible-remote"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            ANSIBLE_LOCALHOST_WARNING="0",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+            ANSIBLE_STDOUT_CALLBACK="default",
+            PYTHONUNBUFFERED="1",
+        )
+        environment.update(extra or {})
+        return environment
+
+    def write(self, stem: str, document: Any) -> Path:
+        """Write a playbook or inventory as JSON (which YAML reads) and return its path."""
+        self._counter += 1
+        path = self.workdir / f"{self._counter:03d}-{stem}.yml"
+        path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+        return path
+
+    def run(
+        self,
+        stem: str,
+        play: Mapping[str, Any],
+        inventory: Mapping[str, Any] | None = None,
+        forks: int = 5,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> PlaybookRun:
+        """Run one play; without an inventory the play runs on localhost only."""
+        playbook = self.write(stem, [dict(play)])
+        inventory_path = self.write(f"{stem}-inventory", inventory or local_inventory({"localhost": {}}))
+        events = self.workdir / f"{playbook.stem}-events.json"
+        command = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory_path), "-f", str(forks), str(playbook)]
+        environment = self.environment({"BENCH_TIMER_OUT": str(events), **(extra_env or {})})
+        started = time.monotonic()
+        completed = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=self.workdir,
+            timeout=PLAYBOOK_TIMEOUT,
+            check=False,
+        )
+        wall = time.monotonic() - started
+        tasks = read_events(events) if events.exists() else []
+        return PlaybookRun(command, completed.returncode, completed.stdout, completed.stderr, wall, tasks).check()
+
+
+def local_inventory(hosts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """A YAML inventory whose hosts all run their tasks on this machine with this interpreter."""
+    return {
+        "all": {
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
+            "hosts": {name: dict(host_vars) for name, host_vars in hosts.items()},
+        }
+    }
+
+
+def read_events(path: Path) -> list[TaskTiming]:
+    """Turn bench_timer's event list into TaskTimings, in start order."""
+    events = json.loads(path.read_text(encoding="utf-8"))
+    starts: dict[str, dict[str, Any]] = {}
+    results: dict[str, dict[str, HostResult]] = {}
+    for event in events:
+        if event["event"] == "task_start":
+            starts[event["uuid"]] = event
+        elif event["event"] == "result":
+            results.setdefault(event["uuid"], {})[event["host"]] = HostResult(
+                event["t"], event["status"], event["changed"]
+            )
+    return sorted(
+        (
+            TaskTiming(
+                name=start["name"],
+                action=start["action"],
+                case=start.get("case"),
+                job=start.get("job"),
+                started=start["t"],
+                results=results.get(uuid, {}),
+            )
+            for uuid, start in starts.items()
+        ),
+        key=lambda task: task.started,
+    )
+
+
+def job_timings(tasks: Sequence[TaskTiming]) -> list[JobTiming]:
+    """Group consecutive tasks by (case, job); a job lasts from its first task's start to the next job's start.
+
+    Start-to-start includes everything the controller spends on the job (templating, skipped tasks, result
+    handling), so jobs of one task and jobs of several tasks are timed the same way. The play must end with a
+    sentinel task (bench_case "sentinel") so the last job has an end.
+    """
+    groups: list[list[TaskTiming]] = []
+    for task in tasks:
+        if groups and (groups[-1][0].case, groups[-1][0].job) == (task.case, task.job):
+            groups[-1].append(task)
+        else:
+            groups.append([task])
+    jobs = []
+    for group, following in zip(groups, groups[1:]):
+        if group[0].case in (None, SENTINEL_CASE):
+            continue
+        statuses = tuple(result.status for task in group for result in task.results.values())
+        jobs.append(
+            JobTiming(
+                case=group[0].case,
+                job=group[0].job,
+                tasks=len(group),
+                seconds=following[0].started - group[0].started,
+                statuses=statuses,
+                changed=any(result.changed for task in group for result in task.results.values()),
+            )
+        )
+    return jobs
+
+
+def import_tasks(file_name: str, case: str, job: Any, task_vars: Mapping[str, Any]) -> dict[str, Any]:
+    """A static import of bench/tasks/<file_name> tagged for bench_timer (static: no run-time include cost)."""
+    return {
+        "name": f"{case} {job}",
+        "ansible.builtin.import_tasks": str(TASKS_DIR / file_name),
+        "vars": {"bench_case": case, "bench_job": job, **task_vars},
+    }
+
+
+def sentinel_task() -> dict[str, Any]:
+    return {
+        "name": "End of the timed jobs",
+        "ansible.builtin.debug": {"msg": "done"},
+        "vars": {"bench_case": SENTINEL_CASE, "bench_job": 0},
+    }

@@ -1,0 +1,302 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The printed report: Markdown tables (so docs/performance.md can quote them as printed) and the target verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bench.cases import FleetResult, KindResult
+from bench.startup import PayloadResult
+from bench.stats import Summary, ratio
+
+# The issue's targets (issue 7).
+NOOP_TASK_TARGET = 0.9
+FULL_JOB_TARGET = 0.5
+# "Roughly 1/forks up to the core count": at least this share of the ideal speedup min(forks, cores).
+FLEET_EFFICIENCY_TARGET = 0.7
+FLEET_HOSTS_PROJECTION = 1000
+
+
+@dataclass(frozen=True)
+class Verdict:
+    name: str
+    holds: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"- [{'PASS' if self.holds else 'FAIL'}] {self.name}: {self.detail}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"target": self.name, "holds": self.holds, "detail": self.detail}
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def _requests(requests_per_job: Sequence[Sequence[str]]) -> str:
+    shapes = sorted({", ".join(requests) or "none" for requests in requests_per_job})
+    counts = sorted({len(requests) for requests in requests_per_job})
+    return f"{'/'.join(str(count) for count in counts)} ({' | '.join(shapes)})"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def paired_ratio(ours: KindResult, reference: KindResult) -> Summary:
+    """Ratios of jobs run in the same round (next to each other in time), so slow phases cancel out."""
+    theirs = reference.per_round()
+    return Summary.of(seconds / theirs[round_] for round_, seconds in ours.per_round().items() if round_ in theirs)
+
+
+def _ratio_cells(ours: KindResult, reference: KindResult) -> list[str]:
+    return [
+        f"{ratio(ours.timing.min, reference.timing.min):.2f}",
+        f"{ratio(ours.timing.median, reference.timing.median):.2f}",
+        f"{paired_ratio(ours, reference).median:.2f}",
+    ]
+
+
+RATIO_HEADER = ["x ref (min/min)", "x ref (median/median)", "x ref (paired median)"]
+
+
+def task_tables(results: Mapping[str, KindResult]) -> list[str]:
+    get = results["uri_get"]
+    lines = ["### 1. One task, nothing to change (per task, steady state; ref = uri GET)", ""]
+    rows = []
+    for name in ("flexi_noop", "uri_get", "ping"):
+        result = results[name]
+        label = result.kind.label + (" (no-op)" if name == "flexi_noop" else "")
+        timing = result.timing
+        rows.append(
+            [
+                label,
+                str(timing.n),
+                _ms(timing.min),
+                _ms(timing.median),
+                *_ratio_cells(result, get),
+                _requests(result.requests_per_job),
+            ]
+        )
+    lines += _table(["task", "n", "min ms", "median ms", *RATIO_HEADER, "HTTP requests"], rows)
+    lines += ["", "### 2. The whole job: read, compare, write when different (per job; ref = the uri job)", ""]
+    rows = []
+    for case, flexi, uri in (("no change", "flexi_noop", "uri_noop"), ("change", "flexi_change", "uri_change")):
+        for name in (flexi, uri):
+            result = results[name]
+            timing = result.timing
+            rows.append(
+                [
+                    case,
+                    result.kind.label,
+                    str(result.tasks_per_job),
+                    str(timing.n),
+                    _ms(timing.min),
+                    _ms(timing.median),
+                    *_ratio_cells(result, results[uri]),
+                    _requests(result.requests_per_job),
+                ]
+            )
+    lines += _table(["case", "side", "tasks", "n", "min ms", "median ms", *RATIO_HEADER, "HTTP requests"], rows)
+    return lines
+
+
+def fleet_speedup(serial: FleetResult, parallel: FleetResult) -> float:
+    """Median over repetitions of span(forks 1) / span(forks N); a repetition's runs follow each other closely."""
+    return Summary.of(ratio(one, many) for one, many in zip(serial.span.samples, parallel.span.samples)).median
+
+
+def fleet_table(results: Sequence[FleetResult], cores: int) -> list[str]:
+    lines = [
+        "### 3. Fleet: one no-op flexi_smtp task per host (one company per host)",
+        "",
+        "Task span: from the task's start to the last host's result. Wall: the whole ansible-playbook run.",
+        "",
+    ]
+    by_key = {(result.hosts, result.forks): result for result in results}
+    rows = []
+    for result in results:
+        base = by_key.get((result.hosts, 1))
+        speedup = fleet_speedup(base, result) if base else float("nan")
+        rows.append(
+            [
+                str(result.hosts),
+                str(result.forks),
+                str(result.wall.n),
+                f"{result.wall.min:.2f}",
+                f"{result.wall.median:.2f}",
+                f"{result.span.min:.2f}",
+                f"{result.span.median:.2f}",
+                _ms(result.span.median / result.hosts),
+                f"{speedup:.2f} (ideal {min(result.forks, cores, result.hosts)})",
+                "/".join(str(count) for count in sorted(set(result.requests_per_host))),
+            ]
+        )
+    lines += _table(
+        [
+            "hosts",
+            "forks",
+            "n",
+            "wall min s",
+            "wall median s",
+            "span min s",
+            "span median s",
+            "ms per host",
+            "span speed-up vs forks 1 (paired median)",
+            "requests/host",
+        ],
+        rows,
+    )
+    return lines
+
+
+def startup_tables(results: Sequence[PayloadResult]) -> list[str]:
+    lines = [
+        "### 4. Module start-up: the kept AnsiballZ payload run directly (no controller)",
+        "",
+    ]
+    rows = [
+        [
+            result.payload.label,
+            str(result.process.n),
+            _ms(result.process.min),
+            _ms(result.process.median),
+            _ms(result.first_request.min),
+            _ms(result.first_request.median),
+            "/".join(str(count) for count in sorted(set(result.connections))),
+            _requests(result.requests),
+            _ms(result.imports_total.median),
+        ]
+        for result in results
+    ]
+    lines += _table(
+        [
+            "payload",
+            "n",
+            "process min ms",
+            "process median ms",
+            "start to 1st request min ms",
+            "median ms",
+            "TCP connections",
+            "HTTP requests",
+            "import time ms (-X importtime)",
+        ],
+        rows,
+    )
+    names = _key_import_order(results)
+    lines += ["", "Cumulative import time of selected modules (median ms; '-' = not imported):", ""]
+    rows = [
+        [f"`{name}`", *(_ms(result.key_imports[name]) if name in result.key_imports else "-" for result in results)]
+        for name in names
+    ]
+    lines += _table(["import", *(result.payload.label for result in results)], rows)
+    return lines
+
+
+def _key_import_order(results: Sequence[PayloadResult]) -> list[str]:
+    seen: list[str] = []
+    for result in results:
+        for name in result.key_imports:
+            if name not in seen:
+                seen.append(name)
+    return seen
+
+
+def verdicts(
+    tasks: Mapping[str, KindResult], fleet: Sequence[FleetResult], startup: Sequence[PayloadResult], cores: int
+) -> list[Verdict]:
+    found = []
+    noop_requests = {tuple(requests) for requests in tasks["flexi_noop"].requests_per_job}
+    found.append(
+        Verdict(
+            "no-op flexi_smtp makes exactly 1 HTTP request",
+            noop_requests == {("GET",)},
+            f"seen {sorted(noop_requests)}",
+        )
+    )
+    change_requests = {tuple(requests) for requests in tasks["flexi_change"].requests_per_job}
+    found.append(
+        Verdict(
+            "change makes exactly GET + PUT", change_requests == {("GET", "PUT")}, f"seen {sorted(change_requests)}"
+        )
+    )
+    connections = {
+        count for result in startup if result.payload.name.startswith("flexi") for count in result.connections
+    }
+    found.append(Verdict("one TCP connection per flexi_smtp run", connections == {1}, f"seen {sorted(connections)}"))
+    comparisons = (
+        (f"no-op task <= {NOOP_TASK_TARGET}x one uri GET task", NOOP_TASK_TARGET, "flexi_noop", "uri_get"),
+        (f"full job, no change: <= {FULL_JOB_TARGET}x the uri equivalent", FULL_JOB_TARGET, "flexi_noop", "uri_noop"),
+        (f"full job, change: <= {FULL_JOB_TARGET}x the uri equivalent", FULL_JOB_TARGET, "flexi_change", "uri_change"),
+    )
+    for name, target, ours, theirs in comparisons:
+        paired = paired_ratio(tasks[ours], tasks[theirs]).median
+        mine, reference = tasks[ours].timing, tasks[theirs].timing
+        found.append(
+            Verdict(
+                f"{name} (paired median)",
+                paired <= target,
+                f"{paired:.2f}x paired; {ratio(mine.median, reference.median):.2f}x of medians "
+                f"({_ms(mine.median)} vs {_ms(reference.median)} ms); {ratio(mine.min, reference.min):.2f}x of minima",
+            )
+        )
+    largest = max(result.hosts for result in fleet)
+    at_size = {result.forks: result for result in fleet if result.hosts == largest}
+    if 1 in at_size:
+        details = []
+        holds = True
+        for forks, result in sorted(at_size.items()):
+            if forks == 1:
+                continue
+            ideal = min(forks, cores)
+            speedup = fleet_speedup(at_size[1], result)
+            holds = holds and speedup >= FLEET_EFFICIENCY_TARGET * ideal
+            details.append(f"forks {forks}: {speedup:.2f}x of ideal {ideal}x")
+        found.append(
+            Verdict(
+                f"fleet ({largest} hosts): task span falls ~1/forks up to {cores} cores "
+                f"(>= {FLEET_EFFICIENCY_TARGET:.0%} of ideal)",
+                holds,
+                "; ".join(details),
+            )
+        )
+    return found
+
+
+def floor_note(tasks: Mapping[str, KindResult]) -> list[str]:
+    """How close any module task could get: ansible.builtin.ping does nothing but start and answer."""
+    ping = tasks["ping"]
+    return [
+        "Floor: a task running any module (ansible.builtin.ping) is "
+        f"{paired_ratio(ping, tasks['uri_get']).median:.2f}x a uri GET task and "
+        f"{paired_ratio(ping, tasks['uri_noop']).median:.2f}x the uri no-change job (paired medians); no single-task "
+        "module can go below that.",
+    ]
+
+
+def projection(fleet: Sequence[FleetResult], cores: int) -> list[str]:
+    """Arithmetic from the fleet numbers: what 1,000 hosts would take at the measured per-host cost."""
+    largest = max(result.hosts for result in fleet)
+    at_size = {result.forks: result for result in fleet if result.hosts == largest}
+    if 1 not in at_size:
+        return []
+    serial = at_size[1].span.median / largest
+    best = min(at_size.values(), key=lambda result: result.span.median)
+    parallel = best.span.median / largest
+    overhead = best.wall.median - best.span.median
+    lines = [
+        f"### Projection for {FLEET_HOSTS_PROJECTION:,} hosts (arithmetic from the {largest}-host runs)",
+        "",
+        f"- per host, forks 1: {_ms(serial)} ms -> {FLEET_HOSTS_PROJECTION * serial / 60:.1f} min serial",
+        f"- per host, forks {best.forks} on {cores} cores: {_ms(parallel)} ms -> "
+        f"{FLEET_HOSTS_PROJECTION * parallel / 60:.1f} min, plus {overhead:.1f} s playbook start/end",
+        f"- per host per core (CPU-bound): {_ms(parallel * min(best.forks, cores))} core-ms",
+    ]
+    return lines

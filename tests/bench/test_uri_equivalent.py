@@ -1,0 +1,57 @@
+"""The benchmark's hand-written uri job must do the same job as flexi_smtp, or the comparison would be unfair.
+
+Both task files of bench/tasks/ run twice against the same stored state: the first run must write exactly the
+differing fields, the second must find nothing to change. Stored values use XML entities (``&``, ``<``, ``>``),
+and unset fields are absent from the document, so a careless comparison would report false changes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.cases import API_PASSWORD, API_USER, requests_by_company
+from bench.harness import Ansible, import_tasks
+from tests.collection_path import install
+
+pytestmark = pytest.mark.integration
+
+STORED = {
+    "host": "smtp.example.com",
+    "port": "25",
+    "defaultFrom": "Sales & Co <sales@example.com>",
+    "encryptionMode": "NEVER",
+}
+WANTED = {
+    "host": "smtp.example.com",
+    "port": 587,
+    "username": "",
+    "default_from": "Sales & Co <sales@example.com>",
+    "encryption_mode": "STARTTLS",
+}
+
+
+@pytest.mark.parametrize("task_file", ["flexi_smtp.yml", "uri_job.yml"])
+def test_job_writes_only_the_differing_fields_once(emulator_factory, tmp_path, task_file):
+    flexi = emulator_factory(initial=STORED, unset_fields="absent")
+    job_vars = {"flexi_company": "demo_s_r_o_", "smtp": WANTED}
+    play = {
+        "name": "The job twice",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "vars": {"flexi_url": flexi.url, "flexi_username": API_USER, "flexi_password": API_PASSWORD},
+        "tasks": [import_tasks(task_file, "job", run, job_vars) for run in ("first", "second")],
+    }
+
+    run = Ansible(tmp_path, install()).run("uri-equivalent", play)
+
+    changed = {
+        job: any(result.changed for task in run.tasks if task.job == job for result in task.results.values())
+        for job in ("first", "second")
+    }
+    assert changed == {"first": True, "second": False}
+    assert requests_by_company(flexi.requests) == {"demo_s_r_o_": ["GET", "PUT", "GET"]}
+    (write,) = flexi.writes()
+    assert sorted(write.fields) == ["encryptionMode", "port"]
+    stored = flexi.state.stored()
+    assert (stored["port"], stored["encryptionMode"], stored["username"]) == ("587", "STARTTLS", "")
+    assert stored["defaultFrom"] == "Sales & Co <sales@example.com>"
