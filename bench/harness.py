@@ -10,7 +10,6 @@ ansible.cfg, ``connection: local``, ``gather_facts: false``.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from tests.ansible_env import clean_ansible_environment
 
 BENCH_DIR = Path(__file__).resolve().parent
 TASKS_DIR = BENCH_DIR / "tasks"
@@ -98,27 +99,13 @@ class Ansible:
         self._counter = 0
 
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        environment = {
-            key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "ABRAFLEXI_"))
-        }
-        environment.update(
-            ANSIBLE_CONFIG=str(self.config),
+        return clean_ansible_environment(
+            self.workdir,
             ANSIBLE_COLLECTIONS_PATH=str(self.collections_root),
             ANSIBLE_CALLBACK_PLUGINS=str(CALLBACK_DIR),
             ANSIBLE_CALLBACKS_ENABLED="bench_timer",
-            ANSIBLE_HOME=str(self.workdir / "ansible-home"),
-            ANSIBLE_LOCAL_TEMP=str(self.workdir / "ansible-local"),
-            ANSIBLE_REMOTE_TEMP=str(self.workdir / "ansible-remote"),
-            ANSIBLE_NOCOLOR="1",
-            ANSIBLE_FORCE_COLOR="0",
-            ANSIBLE_RETRY_FILES_ENABLED="0",
-            ANSIBLE_LOCALHOST_WARNING="0",
-            ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-            ANSIBLE_STDOUT_CALLBACK="default",
-            PYTHONUNBUFFERED="1",
+            **(extra or {}),
         )
-        environment.update(extra or {})
-        return environment
 
     def write(self, stem: str, document: Any) -> Path:
         """Write a playbook or inventory as JSON (which YAML reads) and return its path."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
+from tests.collection_path import REPO_ROOT
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 
@@ -53,3 +57,23 @@ def smtp_sink_factory() -> Iterator[Callable[..., SmtpSink]]:
     yield start
     for sink in reversed(started):
         sink.stop()
+
+
+@pytest.fixture(scope="session")
+def collection_tarball(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``abraflexi-flexi-<version>.tar.gz`` built from this checkout as Galaxy would get it (build_ignore applies)."""
+    out = tmp_path_factory.mktemp("build")
+    subprocess.run(
+        [
+            Path(sys.executable).parent / "ansible-galaxy",
+            "collection",
+            "build",
+            str(REPO_ROOT),
+            "--output-path",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (tarball,) = out.glob("abraflexi-flexi-*.tar.gz")
+    return tarball

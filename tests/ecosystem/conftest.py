@@ -1,4 +1,4 @@
-"""Fixtures for the ecosystem tests: the collection built as Galaxy would ship it, and the tools of the test venv."""
+"""Fixtures for the ecosystem tests: the built collection installed alone, and the tools of the test venv."""
 
 from __future__ import annotations
 
@@ -9,23 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.collection_path import REPO_ROOT
-
 # ansible-galaxy, ansible-builder and ansible-runner of the venv that runs the tests (pinned in requirements-test.txt).
 BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(scope="session")
-def collection_tarball(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``abraflexi-flexi-<version>.tar.gz`` built from this checkout (build_ignore applies)."""
-    out = tmp_path_factory.mktemp("build")
-    subprocess.run(
-        [BIN / "ansible-galaxy", "collection", "build", str(REPO_ROOT), "--output-path", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    (tarball,) = out.glob("abraflexi-flexi-*.tar.gz")
-    return tarball
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ Every run gets a lab of its own, so runs can go in parallel and each run's reque
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tests.collection_path import install
+from tests.ansible_env import clean_ansible_environment
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.integration.control import ControlServer, LoggedRequest
@@ -181,26 +180,7 @@ def closed_port() -> int:
 
 def ansible_environment(workdir: Path) -> dict[str, str]:
     """The environment of an ansible-playbook run: deterministic output, no user config, nothing from ABRAFLEXI_*."""
-    config = workdir / "ansible.cfg"
-    config.touch()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "ABRAFLEXI_"))}
-    environment.update(
-        ANSIBLE_CONFIG=str(config),
-        ANSIBLE_COLLECTIONS_PATH=str(install()),
-        ANSIBLE_ROLES_PATH=str(HERE / "targets"),
-        ANSIBLE_HOME=str(workdir / "ansible-home"),
-        ANSIBLE_LOCAL_TEMP=str(workdir / "ansible-local"),
-        ANSIBLE_REMOTE_TEMP=str(workdir / "ansible-remote"),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_FORCE_COLOR="0",
-        ANSIBLE_RETRY_FILES_ENABLED="0",
-        ANSIBLE_LOCALHOST_WARNING="0",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-        ANSIBLE_STDOUT_CALLBACK="default",
-        ANSIBLE_PIPELINING="1",
-        PYTHONUNBUFFERED="1",
-    )
-    return environment
+    return clean_ansible_environment(workdir, ANSIBLE_ROLES_PATH=str(HERE / "targets"), ANSIBLE_PIPELINING="1")
 
 
 def secret_spellings(secret: str) -> set[str]:

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.collection_path import REPO_ROOT
-
 BIN = Path(sys.executable).parent
 PLAYBOOK = """
 - name: Installed collection reaches the emulator
@@ -28,20 +26,8 @@ PLAYBOOK = """
 """
 
 
-@pytest.fixture(scope="module")
-def tarball(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    subprocess.run(
-        [BIN / "ansible-galaxy", "collection", "build", str(REPO_ROOT), "--output-path", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    (built,) = out.glob("abraflexi-flexi-*.tar.gz")
-    return built
-
-
-def test_tarball_holds_plugins_and_no_local_caches(tarball):
-    with tarfile.open(tarball) as archive:
+def test_tarball_holds_plugins_and_no_local_caches(collection_tarball):
+    with tarfile.open(collection_tarball) as archive:
         names = archive.getnames()
 
     assert "plugins/modules/flexi_smtp.py" in names
@@ -52,10 +38,10 @@ def test_tarball_holds_plugins_and_no_local_caches(tarball):
 
 
 @pytest.mark.integration
-def test_installed_tarball_configures_flexi(tarball, tmp_path, emulator):
+def test_installed_tarball_configures_flexi(collection_tarball, tmp_path, emulator):
     collections = tmp_path / "collections"
     subprocess.run(
-        [BIN / "ansible-galaxy", "collection", "install", "--force", str(tarball), "-p", str(collections)],
+        [BIN / "ansible-galaxy", "collection", "install", "--force", str(collection_tarball), "-p", str(collections)],
         check=True,
         capture_output=True,
     )

@@ -7,7 +7,6 @@ never on the command line or in the playbook text; each run gets its own ansible
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -17,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tests.collection_path import install
+from tests.ansible_env import clean_ansible_environment
 
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 RUN_TIMEOUT = 600  # seconds; a generous bound on shared CI machines, never reached by a healthy run
@@ -47,26 +46,9 @@ class PlaybookRun:
 
 def ansible_environment(workdir: Path) -> dict[str, str]:
     """A clean environment: no user config, no ABRAFLEXI_* from the caller, plain output, a log file in workdir."""
-    config = workdir / "ansible.cfg"
-    config.touch()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "ABRAFLEXI_"))}
-    environment.update(
-        ANSIBLE_CONFIG=str(config),
-        ANSIBLE_COLLECTIONS_PATH=str(install()),
-        ANSIBLE_HOME=str(workdir / "ansible-home"),
-        ANSIBLE_LOCAL_TEMP=str(workdir / "ansible-local"),
-        ANSIBLE_REMOTE_TEMP=str(workdir / "ansible-remote"),
-        ANSIBLE_LOG_PATH=str(workdir / "ansible.log"),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_FORCE_COLOR="0",
-        ANSIBLE_RETRY_FILES_ENABLED="0",
-        ANSIBLE_HOST_KEY_CHECKING="0",
-        ANSIBLE_LOCALHOST_WARNING="0",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-        ANSIBLE_STDOUT_CALLBACK="default",
-        PYTHONUNBUFFERED="1",
+    return clean_ansible_environment(
+        workdir, ANSIBLE_LOG_PATH=str(workdir / "ansible.log"), ANSIBLE_HOST_KEY_CHECKING="0"
     )
-    return environment
 
 
 def save_results_task(names: Sequence[str], results_file: Path) -> dict[str, Any]:
