@@ -94,8 +94,6 @@ class Ansible:
         self.workdir = workdir
         self.collections_root = collections_root
         workdir.mkdir(parents=True, exist_ok=True)
-        self.config = workdir / "ansible.cfg"
-        self.config.write_text("[defaults]\n", encoding="utf-8")
         self._counter = 0
 
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:

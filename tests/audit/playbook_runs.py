@@ -8,7 +8,6 @@ tests/audit/conftest.py).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.ansible_env import clean_ansible_environment
 from tests.audit.lab import AuditLab
-from tests.collection_path import REPO_ROOT, install
+from tests.collection_path import REPO_ROOT
 
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 AUDIT_PLAYBOOK = REPO_ROOT / "examples" / "audit_smtp.yml"
@@ -56,25 +56,13 @@ class PlaybookRun:
 
 
 def ansible_environment(workdir: Path, config: Path | None = None, **extra: str) -> dict[str, str]:
-    """A clean environment for ansible-playbook: no user config or ANSIBLE_*/ABRAFLEXI_* from outside."""
-    if config is None:
-        config = workdir / "ansible.cfg"
-        config.touch()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "ABRAFLEXI_"))}
-    environment.update(
-        ANSIBLE_CONFIG=str(config),
-        ANSIBLE_COLLECTIONS_PATH=str(install()),
-        ANSIBLE_HOME=str(workdir / "ansible-home"),
-        ANSIBLE_LOCAL_TEMP=str(workdir / "ansible-local"),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_FORCE_COLOR="0",
-        ANSIBLE_RETRY_FILES_ENABLED="0",
-        ANSIBLE_STDOUT_CALLBACK="default",
-        ANSIBLE_HOST_KEY_CHECKING="0",
-        PYTHONUNBUFFERED="1",
+    """A clean environment for ansible-playbook: no user config or ANSIBLE_*/ABRAFLEXI_* from outside.
+
+    Inventory warnings stay on: the audit runs name every host, and their tests assert that nothing warns.
+    """
+    return clean_ansible_environment(
+        workdir, config, silence_inventory_warnings=False, ANSIBLE_HOST_KEY_CHECKING="0", **extra
     )
-    environment.update(extra)
-    return environment
 
 
 def run_playbook(
