@@ -139,9 +139,7 @@ def _environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "PYTHON"))}
 
 
-def _run_once(
-    payload: Payload, emulator: EmulatorServer, probe: ConnectionProbe
-) -> tuple[float, float, int, list[str]]:
+def _run_once(payload: Payload, emulator: EmulatorServer, probe: ConnectionProbe) -> PayloadRun:
     if payload.restore:
         emulator.state.store(payload.company, **STORED)
     log_start = len(emulator.requests)
