@@ -5,48 +5,60 @@
 
 from __future__ import annotations
 
+import http.client
 import time
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Optional
 from urllib.parse import urlencode
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import ConnectionSettings
+from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import ConnectionSettings, url_secrets
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
 from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import (
     MAX_DOCUMENT_BYTES,
     error_messages,
+    is_settings_document,
     is_success,
     parse_document,
+    parse_settings,
 )
+from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import SmtpSettings
+from ansible_collections.abraflexi.flexi.plugins.module_utils.transport import Deadline, watched_adapter
 
 try:
     import requests
+    import urllib3
 except ImportError:  # reported by the module through missing_required_lib
-    requests = None
+    requests = urllib3 = None
 
 USER_AGENT = "abraflexi.flexi Ansible collection"
 SMTP_PATH = "/nastaveni/smtp"
-# Flexi's own SMTP connect timeout is 30 s, so a test mail answer can take that long (reference: "Test e-mail").
+# Flexi's own SMTP connect timeout is 30 s, so a test mail answer can take that long.
 TEST_MAIL_MIN_TIMEOUT = 45
 # Pauses before the 2nd and 3rd attempt of a call that is safe to repeat.
 RETRY_DELAYS = (0.5, 1.5)
 Params = Optional[Mapping[str, str]]
 RETRY_STATUSES = frozenset({502, 503, 504})
+REDIRECT_STATUSES = frozenset(range(300, 400))
 STATUS_HINTS = {
     401: "Check username and password (or ABRAFLEXI_LOGIN / ABRAFLEXI_PASSWORD).",
-    403: "The API user needs the ADMIN role with the server right 'access all companies'.",
+    402: "The Flexi licence does not include writing through the REST API; ask ABRA for a licence with API write "
+    "access.",
+    403: "The API user needs the ADMIN role with the server right 'access all companies'; Flexi also answers 403 "
+    "when its licence does not permit the operation.",
     404: "Check company (the company's database identifier, e.g. demo_s_r_o_) and url.",
 }
 UNKNOWN_OUTCOME = "Whether the settings were saved is unknown; run the task again to compare."
 
 
 class _Answer:
-    """Status and body of one HTTP answer (never headers or cookies)."""
+    """Status, body and redirect target of one HTTP answer (never other headers or cookies)."""
 
-    def __init__(self, status: int, body: bytes) -> None:
+    def __init__(self, status: int, body: bytes, location: str | None = None) -> None:
         self.status = status
         self.body = body
+        self.location = location
 
     @property
     def text(self) -> str:
@@ -60,12 +72,25 @@ class FlexiClient:
         self.connection = connection
         self.url = connection.company_url + SMTP_PATH
         self.session = requests.Session()
-        self.session.trust_env = False  # proxies and .netrc must not change where credentials go
+        # Environment settings are applied by hand below: with trust_env requests would also read .netrc and hand
+        # its credentials to whatever host the URL names.
+        self.session.trust_env = False
+        self.adapter = watched_adapter()
+        self.session.mount("https://", self.adapter)
+        self.session.mount("http://", self.adapter)
         self.session.verify = connection.verify
+        self.session.max_redirects = 0
+        self.proxy_secrets: set[str] = set()
+        if connection.use_proxy:
+            # Only http_proxy, https_proxy and no_proxy, as ansible.builtin.uri; requests alone would take all_proxy.
+            proxies = requests.utils.get_environ_proxies(self.url)
+            self.session.proxies = {scheme: proxies[scheme] for scheme in ("http", "https") if scheme in proxies}
+            for proxy in self.session.proxies.values():
+                self.proxy_secrets |= url_secrets(proxy)
         if connection.verify is False:
             # The user turned verification off on purpose (validate_certs: false); urllib3 would repeat that on
             # stderr for every request.
-            warnings.simplefilter("ignore", requests.packages.urllib3.exceptions.InsecureRequestWarning)
+            warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
         self.session.headers.update({"Accept": "application/xml", "User-Agent": USER_AGENT})
         if connection.username:
             # As UTF-8 bytes (RFC 7617): given str, requests encodes Latin-1 and fails on e.g. "ř" or "€".
@@ -78,11 +103,14 @@ class FlexiClient:
     def __exit__(self, *exc_info: object) -> None:
         self.session.close()
 
-    def read_settings(self) -> bytes:
-        """GET the settings document (retried on connection errors and 502/503/504)."""
-        answer = self._call("GET", retry=True)
+    def read_settings(self) -> SmtpSettings:
+        """GET and read the settings document (retried on connection errors and 502/503/504)."""
+        answer = self._call("GET", retry=True, budget=self.connection.timeout)
         self._require_xml("GET", answer)
-        return answer.body
+        try:
+            return parse_settings(answer.body)
+        except FlexiError as exc:
+            raise self._unreadable("GET", answer, exc) from None
 
     def write_settings(self, document: bytes) -> None:
         """PUT a settings document; Flexi answers 201 (some versions 200) and a <winstrom> success document.
@@ -91,35 +119,43 @@ class FlexiClient:
         """
         try:
             answer = self._call(
-                "PUT", retry=True, data=document, headers={"Content-Type": "application/xml; charset=utf-8"}
+                "PUT",
+                retry=True,
+                budget=self.connection.timeout,
+                data=document,
+                headers={"Content-Type": "application/xml; charset=utf-8"},
             )
         except FlexiError as exc:
             # No answer (timeout, connection lost) says nothing about whether Flexi stored the write; a late
             # Flexi may store it after we gave up, so "nothing changed" would not be the truth.
             raise FlexiError(f"{exc.msg} {UNKNOWN_OUTCOME}", exc.status, exc.method, exc.url, exc.response) from None
-        self._require_success("PUT", answer, unknown_outcome=True)
+        self._require_success("PUT", answer)
 
     def send_test_mail(self, recipient: str) -> None:
-        """Ask Flexi to send its test mail to recipient. Never retried: a retry could send two mails."""
-        answer = self._call(
-            "GET",
-            retry=False,
-            params={"testMail": recipient},
-            timeout=max(self.connection.timeout, TEST_MAIL_MIN_TIMEOUT),
-        )
-        params = {"testMail": recipient}
-        root = self._require_xml("GET", answer, params)
-        # Success is the settings document or a <winstrom> success document (INFERRED; accept both).
-        if root.tag == "winstrom" and not is_success(answer.body):
-            raise self._answer_error("GET", answer, params)
+        """Ask Flexi to send its test mail to recipient. Never retried: a retry could send two mails.
 
-    def _call(self, method: str, retry: bool, timeout: float | None = None, **kwargs: Any) -> _Answer:
+        Only a settings document or a <winstrom> success document counts as sent; anything else fails.
+        """
+        params = {"testMail": recipient}
+        answer = self._call(
+            "GET", retry=False, budget=max(self.connection.timeout, TEST_MAIL_MIN_TIMEOUT), params=params
+        )
+        self._require_xml("GET", answer, params)
+        try:
+            sent = is_settings_document(answer.body) or is_success(answer.body)
+        except FlexiError as exc:
+            raise self._unreadable("GET", answer, exc, params) from None
+        if not sent:
+            raise self._answer_error("GET", answer, params, what="an answer that does not confirm the test mail")
+
+    def _call(self, method: str, retry: bool, budget: float, **kwargs: Any) -> _Answer:
+        # One deadline for the whole call, retries and their pauses included.
+        deadline = Deadline(budget)
         attempts = len(RETRY_DELAYS) + 1 if retry else 1
-        deadline = time.monotonic() + self.connection.timeout
         for attempt in range(attempts):
             last_attempt = attempt == attempts - 1
             try:
-                answer = self._send(method, timeout or self.connection.timeout, **kwargs)
+                answer = self._send(method, deadline, **kwargs)
             except _RetryableFailure as failure:
                 if last_attempt or not self._wait_before_retry(attempt, deadline):
                     raise failure.error from None
@@ -129,42 +165,70 @@ class FlexiClient:
             return answer
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wait_before_retry(self, attempt: int, deadline: float) -> bool:
-        # Bounded backoff: never wait past the task's own timeout.
+    def _wait_before_retry(self, attempt: int, deadline: Deadline) -> bool:
         delay = RETRY_DELAYS[attempt]
-        if time.monotonic() + delay > deadline:
+        # Bounded backoff: never pause past the deadline.
+        if deadline.remaining() <= delay:
             return False
         self.sleep(delay)
         return True
 
-    def _send(self, method: str, timeout: float, **kwargs: Any) -> _Answer:
-        where = self._where(method, kwargs.get("params"))
+    def _send(self, method: str, deadline: Deadline, **kwargs: Any) -> _Answer:
+        params = kwargs.get("params")
         try:
-            with self.session.request(method, self.url, timeout=timeout, stream=True, **kwargs) as response:
-                return _Answer(response.status_code, _read_limited(response))
-        except requests.exceptions.SSLError as exc:
-            raise FlexiError(
-                f"TLS failure talking to Flexi ({where}): {_root_cause(exc)}. Set ca_path to the CA that signed "
-                "the server's certificate, or validate_certs: false for a server you trust by other means.",
-                method=method,
-                url=self._public_url(kwargs.get("params")),
-            ) from None
-        except requests.exceptions.ConnectTimeout as exc:
-            raise _RetryableFailure(self._transport_error(method, kwargs, "No connection", exc)) from None
-        except requests.exceptions.Timeout:
-            raise FlexiError(
-                f"Flexi did not answer within {timeout:g} s ({where}); raise timeout if the server is slow.",
-                method=method,
-                url=self._public_url(kwargs.get("params")),
-            ) from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            raise _RetryableFailure(self._transport_error(method, kwargs, "Connection to Flexi failed", exc)) from None
+            with self.adapter.watch(deadline):
+                remaining = deadline.remaining()
+                with self.session.request(
+                    method, self.url, timeout=remaining, stream=True, allow_redirects=False, **kwargs
+                ) as response:
+                    return _Answer(response.status_code, _read_limited(response), response.headers.get("Location"))
+        except Exception as exc:  # every library failure becomes a FlexiError; _failure() decides which
+            raise self._failure(method, params, deadline, exc) from None
 
-    def _transport_error(self, method: str, kwargs: dict[str, Any], what: str, exc: Exception) -> FlexiError:
-        where = self._where(method, kwargs.get("params"))
-        return FlexiError(
-            f"{what} ({where}): {_root_cause(exc)}.", method=method, url=self._public_url(kwargs.get("params"))
-        )
+    def _failure(self, method: str, params: Params, deadline: Deadline, exc: Exception) -> Exception:
+        """Map any exception of requests, urllib3, http.client or the socket layer to our failure."""
+        where = self._where(method, params)
+        url = self._public_url(params)
+        reason = redact(_root_cause(exc), self.proxy_secrets)
+        if deadline.expired() or isinstance(exc, requests.exceptions.ReadTimeout):
+            return FlexiError(
+                f"Flexi did not answer within {deadline.budget:g} s ({where}); raise timeout if the server is slow.",
+                method=method,
+                url=url,
+            )
+        if isinstance(exc, requests.exceptions.SSLError):
+            return FlexiError(
+                f"TLS failure talking to Flexi ({where}): {reason}. Set ca_path to the CA that signed the server's "
+                "certificate, or validate_certs: false for a server you trust by other means.",
+                method=method,
+                url=url,
+            )
+        if isinstance(exc, requests.exceptions.ProxyError):
+            return FlexiError(
+                f"The proxy refused or failed the request ({where}): {reason}. Check https_proxy / http_proxy and "
+                "no_proxy, or set use_proxy: false.",
+                method=method,
+                url=url,
+            )
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return _RetryableFailure(FlexiError(f"No connection ({where}): {reason}.", method=method, url=url))
+        if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            return _RetryableFailure(
+                FlexiError(f"Connection to Flexi failed ({where}): {reason}.", method=method, url=url)
+            )
+        if isinstance(exc, requests.exceptions.ContentDecodingError):
+            return FlexiError(
+                f"Flexi's answer to {where} could not be decoded ({reason}); a proxy may have altered it.",
+                method=method,
+                url=url,
+            )
+        if isinstance(exc, (requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError)):
+            return FlexiError(f"url cannot be used for a request ({reason}).", method=method, url=url)
+        if isinstance(
+            exc, (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException)
+        ):
+            return FlexiError(f"Request to Flexi failed ({where}): {reason}.", method=method, url=url)
+        return FlexiError(f"Request to Flexi failed ({where}): {type(exc).__name__}: {reason}.", method=method, url=url)
 
     def _require_xml(self, method: str, answer: _Answer, params: Params = None) -> Any:
         if answer.status != 200:
@@ -174,21 +238,30 @@ class FlexiClient:
         except FlexiError as exc:
             raise self._unreadable(method, answer, exc, params) from None
 
-    def _require_success(self, method: str, answer: _Answer, unknown_outcome: bool = False) -> None:
+    def _require_success(self, method: str, answer: _Answer) -> None:
         if answer.status not in (200, 201):
             raise self._answer_error(method, answer)
         try:
             succeeded = is_success(answer.body)
         except FlexiError as exc:
-            raise self._unreadable(method, answer, exc, unknown_outcome=unknown_outcome) from None
+            raise self._unreadable(method, answer, exc) from None
         if not succeeded:
             raise self._answer_error(method, answer)
 
-    def _answer_error(self, method: str, answer: _Answer, params: Params = None) -> FlexiError:
+    def _answer_error(self, method: str, answer: _Answer, params: Params = None, what: str = "") -> FlexiError:
         where = self._where(method, params)
+        if answer.status in REDIRECT_STATUSES:
+            target = answer.location or "(no Location)"
+            msg = (
+                f"Flexi answered HTTP {answer.status} to {where} with a redirect to {target}. Redirects are never "
+                "followed, so nothing was sent there; set url to the address that answers itself."
+            )
+            return FlexiError(msg, answer.status, method, self._public_url(params), answer.text)
         messages = error_messages(answer.body)
         if messages:
             msg = f"Flexi answered HTTP {answer.status} to {where}: {' | '.join(messages)}"
+        elif what:
+            msg = f"Flexi answered HTTP {answer.status} to {where} with {what} (see response)."
         else:
             msg = f"Flexi answered HTTP {answer.status} to {where} without a Flexi message (see response)."
         hint = STATUS_HINTS.get(answer.status)
@@ -196,11 +269,11 @@ class FlexiClient:
             msg = f"{msg} {hint}" if msg.endswith(".") else f"{msg}. {hint}"
         return FlexiError(msg, answer.status, method, self._public_url(params), answer.text)
 
-    def _unreadable(
-        self, method: str, answer: _Answer, exc: FlexiError, params: Params = None, unknown_outcome: bool = False
-    ) -> FlexiError:
-        msg = f"Flexi answered HTTP {answer.status} to {self._where(method, params)}, but {exc.msg}."
-        if unknown_outcome:
+    def _unreadable(self, method: str, answer: _Answer, exc: FlexiError, params: Params = None) -> FlexiError:
+        msg = f"Flexi answered HTTP {answer.status} to {self._where(method, params)}, but {exc.msg}"
+        messages = error_messages(answer.body)
+        msg = f"{msg}: {' | '.join(messages)}" if messages else f"{msg}."
+        if method == "PUT":
             msg = f"{msg} {UNKNOWN_OUTCOME}"
         return FlexiError(msg, answer.status, method, self._public_url(params), answer.text)
 

@@ -18,8 +18,12 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import Flex
 from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import basic_auth_token
 
 DEFAULT_TIMEOUT = 30
-# "user:password@" after an optional scheme, up to the last "@" before the path (as urlsplit() reads netloc).
-_USERINFO = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?P<userinfo>[^/?#]*)@")
+# The optional scheme in front of a URL's userinfo.
+_SCHEME = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?")
+# A host name (letters of any script, digits, "-", "_", "."), or an IPv6 literal (urlsplit() strips the brackets).
+_HOSTNAME = re.compile(r"[\w.-]+|[0-9A-Fa-f:.]+(?:%[\w.~-]+)?")
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 # requests' "verify": True, False, or the path of a CA bundle.
 Verify = Union[bool, str]
@@ -35,10 +39,8 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
         "validate_certs": {"type": "bool", "default": True},
         "ca_path": {"type": "path"},
         "timeout": {"type": "int", "default": DEFAULT_TIMEOUT, "fallback": (env_fallback, ["ABRAFLEXI_TIMEOUT"])},
+        "use_proxy": {"type": "bool", "default": True},
     }
-
-
-CONNECTION_OPTIONS = frozenset(connection_argument_spec())
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ConnectionSettings:
     password: str | None = field(repr=False)
     verify: Verify
     timeout: int
+    use_proxy: bool = True
 
     @property
     def company_url(self) -> str:
@@ -69,24 +72,30 @@ def connection_settings(params: Mapping[str, Any]) -> ConnectionSettings:
     return ConnectionSettings(
         base_url=_base_url(params["url"]),
         company=_company(params["company"]),
-        username=username,
+        username=username and _no_controls("username", username),
         password=password,
         verify=_verify(params.get("validate_certs", True), params.get("ca_path")),
         timeout=_timeout(params.get("timeout", DEFAULT_TIMEOUT)),
+        use_proxy=params.get("use_proxy", True) is not False,
     )
 
 
 def url_secrets(url: str | None) -> set[str]:
-    """The password written into url's userinfo (as written and decoded), to be masked wherever url is shown.
+    """Every text that could be a password written into url's userinfo (as written and decoded).
 
     Such a url is refused, but ansible-core still returns it in ``invocation`` and a refusal may quote it; modules
-    add these to ``no_log_values``. A regular expression, not urlsplit(), so that unparsable URLs are covered too.
+    add these to ``no_log_values``. A password may hold a raw ``/``, ``?``, ``#`` or ``@`` that no parser reads as
+    its author meant, so every ``@`` is taken as a possible end of the userinfo, without parsing the URL.
     """
-    match = _USERINFO.match(url or "")
-    if match is None or ":" not in match.group("userinfo"):
-        return set()
-    password = match.group("userinfo").split(":", 1)[1]
-    return {password, unquote(password)} - {""}
+    text = url or ""
+    start = _SCHEME.match(text).end()
+    secrets: set[str] = set()
+    for end in (index for index, char in enumerate(text) if char == "@" and index >= start):
+        userinfo = text[start:end]
+        if ":" in userinfo:
+            password = userinfo.split(":", 1)[1]
+            secrets.update({password, unquote(password)})
+    return secrets - {""}
 
 
 def task_secrets(params: Mapping[str, Any], *secret_options: str) -> set[str]:
@@ -102,8 +111,11 @@ def task_secrets(params: Mapping[str, Any], *secret_options: str) -> set[str]:
 
 
 def _base_url(url: str) -> str:
-    text = (url or "").strip()
-    example = "e.g. https://flexi.example.com:5434"
+    text = _no_controls("url", (url or "").strip())
+    example = "e.g. https://flexi.example.com:5434 or https://erp.example.com/flexi"
+    if url_secrets(text):
+        # Never echo this URL: it holds credentials.
+        raise FlexiError("url must not contain credentials; give them in username and password instead.")
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number or out of range
@@ -112,18 +124,34 @@ def _base_url(url: str) -> str:
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise FlexiError(f"url must start with https:// (or http://) and name the server, {example}; got {text!r}.")
     if parts.username is not None or parts.password is not None:
-        # Never echo this URL: it holds credentials.
         raise FlexiError("url must not contain credentials; give them in username and password instead.")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
+    if not _HOSTNAME.fullmatch(parts.hostname):
+        raise FlexiError(f"url names a host that is not a valid host name or address, {example}; got {text!r}.")
+    if parts.query or parts.fragment or "?" in text or "#" in text:
         raise FlexiError(
-            f"url must be the server address only, {example}, without a path, query or fragment; got {text!r}. "
-            "Give the company database identifier in company."
+            f"url must be the server address, optionally with the path Flexi is served under, {example}, without "
+            f"a query or fragment; got {text!r}. Give the company database identifier in company."
         )
-    return f"{parts.scheme}://{parts.netloc}"
+    path = parts.path.rstrip("/")
+    segments = path.split("/")
+    if any(segment in (".", "..") for segment in segments):
+        raise FlexiError(f"url must not contain '.' or '..' path segments, {example}; got {text!r}.")
+    if "c" in segments:
+        raise FlexiError(
+            f"url must be the server address (with the path Flexi is served under, if any), not a company URL, "
+            f"{example}; got {text!r}. Give the company database identifier in company."
+        )
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _no_controls(option: str, text: str) -> str:
+    if _CONTROL.search(text):
+        raise FlexiError(f"{option} must not contain control characters or line breaks; got {text!r}.")
+    return text
 
 
 def _company(company: str) -> str:
-    text = (company or "").strip()
+    text = _no_controls("company", (company or "").strip())
     if not text or text in (".", ".."):
         raise FlexiError(f"company must be the company's database identifier, e.g. demo_s_r_o_; got {company!r}.")
     return text
@@ -142,6 +170,6 @@ def _verify(validate_certs: bool, ca_path: str | None) -> Verify:
 
 
 def _timeout(timeout: int) -> int:
-    if timeout is None or timeout < 1:
+    if timeout is None or isinstance(timeout, bool) or timeout < 1:
         raise FlexiError(f"timeout must be a whole number of seconds, at least 1; got {timeout!r}.")
     return timeout

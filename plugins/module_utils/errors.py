@@ -40,7 +40,8 @@ class FlexiError(Exception):
         self.status = status
         self.method = method
         self.url = url
-        self.response = trim_response(response)
+        # Kept whole: the module masks secrets first and trims afterwards (see trim_response).
+        self.response = response or ""
 
     def fail_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``module.fail_json``: msg, status, method, url, response."""

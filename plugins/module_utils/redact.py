@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -15,26 +16,42 @@ from xml.sax.saxutils import escape
 MASK = "********"
 
 
+def _java_url_encoded(text: str) -> str:
+    """``text`` as Java's URLEncoder writes it: only letters, digits and ``.-*_`` kept, space as ``+``."""
+    kept = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*_")
+    return "".join(
+        char if char in kept else "+" if char == " " else "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
+        for char in text
+    )
+
+
 def _encodings(text: str) -> set[str]:
-    """``text`` XML-escaped, URL-encoded and JSON-escaped, each in its usual variants."""
-    return {
-        escape(text, {'"': "&quot;", "'": "&apos;"}),
+    """``text`` as markup, URLs and JSON escape it, each in the variants servers use."""
+    percent = {quote(text, safe=""), quote(text), quote_plus(text, safe=""), quote_plus(text), _java_url_encoded(text)}
+    # Some servers write percent escapes in lower case.
+    percent |= {re.sub(r"%[0-9A-F]{2}", lambda match: match.group().lower(), form) for form in percent}
+    return percent | {
         escape(text),
-        quote(text, safe=""),
-        quote_plus(text, safe=""),
+        escape(text, {'"': "&quot;", "'": "&apos;"}),
+        escape(text, {'"': "&quot;", "'": "&#x27;"}),
+        escape(text, {'"': "&#34;", "'": "&#39;"}),
+        escape(text, {'"': "&#x22;", "'": "&#x27;"}),
         json.dumps(text)[1:-1],
         json.dumps(text, ensure_ascii=False)[1:-1],
     }
 
 
 def _spellings(secret: str) -> set[str]:
-    """The forms a secret can take in text we quote: as is, encoded once, and encoded twice.
+    """The forms a secret can take in text we quote: as is, encoded once or twice, and as base64 or hex.
 
     Twice, because a server quoting our request inside its own answer escapes the already escaped password again.
     """
     once = {secret} | _encodings(secret)
     twice = {form for spelled in once for form in _encodings(spelled)}
-    return {form for form in once | twice if form}
+    raw = secret.encode("utf-8")
+    base64_form = base64.b64encode(raw).decode("ascii")
+    binary = {base64_form, base64_form.rstrip("="), raw.hex(), raw.hex().upper()}
+    return {form for form in once | twice | binary if form}
 
 
 def basic_auth_token(username: str | None, password: str | None) -> str | None:

@@ -76,7 +76,7 @@ def parse_settings(body: bytes) -> SmtpSettings:
     if root.tag == WRAPPER and root.find(ROOT) is not None:
         root = root.find(ROOT)
     if root.tag != ROOT:
-        raise FlexiError(f"expected a <{ROOT}> document, got <{root.tag}>")
+        raise FlexiError(f"the answer is not a settings document (<{root.tag}> instead of <{ROOT}>)")
 
     values: dict[str, Value] = {option: _text(root.find(element)) for option, element in ELEMENTS.items()}
     values["port"] = _port(values["port"])
@@ -84,13 +84,17 @@ def parse_settings(body: bytes) -> SmtpSettings:
     return SmtpSettings(**values, password_set=password is not None and password.get("filled") == "true")
 
 
-def _port(text: Any) -> int | None:
+def _port(text: str) -> int | str | None:
+    # A stored port that is not a whole number is reported as stored, so a task giving port can repair it.
     if not text:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise FlexiError(f"the stored port {text!r} is not a number") from None
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
+def is_settings_document(body: bytes) -> bool:
+    """True when body is the settings document (bare or inside <winstrom>), as Flexi answers a read."""
+    root = parse_document(body)
+    return root.tag == ROOT or (root.tag == WRAPPER and root.find(ROOT) is not None)
 
 
 def build_document(fields: Mapping[str, Value], password: str | None = None) -> bytes:

@@ -28,7 +28,8 @@ class SmtpSettings:
     """What Flexi stores, as flexi_smtp reports it (the password only as whether one is stored)."""
 
     host: str = ""
-    port: int | None = None
+    # A whole number, or the stored text when Flexi holds something else (reported as is, repaired by `port`).
+    port: int | str | None = None
     smtp_username: str = ""
     default_from: str = ""
     encryption_mode: str = ""
@@ -83,6 +84,13 @@ def desired_settings(params: Mapping[str, Any]) -> DesiredSettings:
         password=None if password is None else check_password("smtp_password", password),
         update_password=params.get("update_password") or "on_create",
     )
+
+
+def stored_value_warnings(current: SmtpSettings) -> list[str]:
+    """Warnings about stored values the module reports as they are because they are not what Flexi should hold."""
+    if isinstance(current.port, str):
+        return [f"Flexi holds the port {current.port!r}, which is not a whole number; give port to repair it."]
+    return []
 
 
 def make_plan(current: SmtpSettings, desired: DesiredSettings) -> Plan:

@@ -13,18 +13,23 @@ PORT_MIN, PORT_MAX = 1, 65535
 
 # One mailbox: a local part and a domain of dot-separated labels, no spaces or address delimiters.
 _ATOM = r"[^\s@<>()\[\],;:\"\\]+"
-_MAILBOX = rf"{_ATOM}@[^\s@<>()\[\],;:\"\\.]+(?:\.[^\s@<>()\[\],;:\"\\.]+)*"
+# A domain label: letters (any script) and digits, with hyphens or underscores only inside.
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_MAILBOX = rf"{_ATOM}@{_LABEL}(?:\.{_LABEL})*"
 _BARE = re.compile(rf"(?P<mailbox>{_MAILBOX})")
 # A display name is either quoted (anything but a quote) or plain (no address delimiters).
 _NAMED = re.compile(rf"(?P<name>\"[^\"]+\"|[^\"<>@,;]+?)\s*<(?P<mailbox>{_MAILBOX})>")
-# Control characters, plus what XML 1.0 cannot carry at all (lone surrogates, U+FFFE, U+FFFF).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# C0 and C1 controls, the Unicode line and paragraph separators, and what XML 1.0 cannot carry at all (lone
+# surrogates, U+FFFE, U+FFFF).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 # What XML 1.0 cannot carry; a password may hold tabs and line breaks.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def check_port(port: int) -> int:
     """Return port if an SMTP server can listen on it."""
+    if isinstance(port, bool):  # YAML's yes/true arrives as a bool, which Python also counts as an int
+        raise FlexiError(f"port must be a whole number between {PORT_MIN} and {PORT_MAX}, not a boolean ({port}).")
     if not PORT_MIN <= port <= PORT_MAX:
         raise FlexiError(
             f"port must be between {PORT_MIN} and {PORT_MAX}, got {port}. "
@@ -65,6 +70,15 @@ def check_address(option: str, value: str, allow_empty: bool = False) -> str:
         f"{option} must be exactly one address, either 'user@domain' or 'Display Name <user@domain>'; "
         f"got {text!r}{_address_hint(text)}."
     )
+
+
+def check_recipient(option: str, value: str) -> str:
+    """Return ``value`` stripped if it is exactly one bare address, ``user@domain``."""
+    text = check_text(option, value)
+    if _BARE.fullmatch(text):
+        return text
+    hint = " (give the bare address, without a display name)" if _NAMED.fullmatch(text) else _address_hint(text)
+    raise FlexiError(f"{option} must be exactly one address, 'user@domain'; got {text!r}{hint}.")
 
 
 def _address_hint(text: str) -> str:

@@ -217,75 +217,65 @@ response:
   sample: <winstrom version="1.0"><success>false</success><message>...</message></winstrom>
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
+from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, Task
 from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
-    connection_argument_spec,
-    connection_settings,
-    task_secrets,
+from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_settings
+from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document
+from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import (
+    desired_settings,
+    make_plan,
+    stored_value_warnings,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
-from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
-from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document, parse_settings
-from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import desired_settings, make_plan
 from ansible_collections.abraflexi.flexi.plugins.module_utils.test_mail import (
     send_test_mail,
     should_send_test_mail,
     test_mail_result,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import check_address
+from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import check_recipient
+
+ARGUMENT_SPEC = {
+    "host": {"type": "str"},
+    "port": {"type": "int"},
+    "smtp_username": {"type": "str"},
+    "smtp_password": {"type": "str", "no_log": True},
+    "update_password": {"type": "str", "choices": ["on_create", "always"], "default": "on_create", "no_log": False},
+    "default_from": {"type": "str"},
+    "encryption_mode": {"type": "str", "choices": ["NEVER", "STARTTLS", "TLS", "SSL"]},
+    "test_email": {"type": "str"},
+    "test_email_when": {"type": "str", "choices": ["changed", "always"], "default": "changed"},
+}
+SECRET_OPTIONS = ("smtp_password",)
 
 
-def argument_spec() -> dict:
-    spec = connection_argument_spec()
-    spec.update(
-        host={"type": "str"},
-        port={"type": "int"},
-        smtp_username={"type": "str"},
-        smtp_password={"type": "str", "no_log": True},
-        update_password={"type": "str", "choices": ["on_create", "always"], "default": "on_create", "no_log": False},
-        default_from={"type": "str"},
-        encryption_mode={"type": "str", "choices": ["NEVER", "STARTTLS", "TLS", "SSL"]},
-        test_email={"type": "str"},
-        test_email_when={"type": "str", "choices": ["changed", "always"], "default": "changed"},
+def run(task: Task) -> None:
+    """Read, compare, write what differs (not in check mode), then send the test mail if asked."""
+    params = task.params
+    result = task.result
+    result.update(
+        changed=False,
+        settings={},
+        diff={"before": {}, "after": {}},
+        test_email=test_mail_result(params["test_email"]),
     )
-    return spec
+    connection = connection_settings(params)
+    desired = desired_settings(params)
+    recipient = params["test_email"] and check_recipient("test_email", params["test_email"])
+    with FlexiClient(connection) as client:
+        current = client.read_settings()
+        for warning in stored_value_warnings(current):
+            task.warn(warning)
+        plan = make_plan(current, desired)
+        # One plan for both modes: check mode reports it, a real run also writes it.
+        result.update(settings=current.as_dict(), diff=plan.diff)
+        if plan.changed and not task.check_mode:
+            client.write_settings(build_document(plan.fields_to_send, plan.password_to_send))
+        result.update(changed=plan.changed, settings=plan.predicted.as_dict())
+        if should_send_test_mail(recipient, params["test_email_when"], plan.changed, task.check_mode):
+            result["test_email"] = send_test_mail(client, recipient, settings_saved=plan.changed)
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    secrets = task_secrets(module.params, "smtp_password")
-    module.no_log_values.update(secrets)
-    missing = missing_library()
-    if missing:
-        module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
-
-    params = module.params
-    result = {
-        "changed": False,
-        "settings": {},
-        "diff": {"before": {}, "after": {}},
-        "test_email": test_mail_result(params["test_email"]),
-    }
-    try:
-        connection = connection_settings(params)
-        desired = desired_settings(params)
-        recipient = params["test_email"] and check_address("test_email", params["test_email"])
-        with FlexiClient(connection) as client:
-            current = parse_settings(client.read_settings())
-            plan = make_plan(current, desired)
-            result.update(settings=current.as_dict(), diff=plan.diff)
-            # Check mode returns here in effect: the same plan, reported without writing (design.md rule 3).
-            if plan.changed and not module.check_mode:
-                client.write_settings(build_document(plan.fields_to_send, plan.password_to_send))
-            result.update(changed=plan.changed, settings=plan.predicted.as_dict())
-            if should_send_test_mail(recipient, params["test_email_when"], result["changed"], module.check_mode):
-                result["test_email"] = send_test_mail(client, recipient, settings_saved=result["changed"])
-    except FlexiError as exc:
-        module.fail_json(**redact({**result, **exc.fail_kwargs()}, secrets))
-    module.exit_json(**redact(result, secrets))
+    FlexiModule(ARGUMENT_SPEC, SECRET_OPTIONS).run(run)
 
 
 if __name__ == "__main__":

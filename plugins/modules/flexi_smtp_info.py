@@ -90,35 +90,26 @@ response:
   sample: '{"winstrom":{"@version":"1.0","success":"false","message":"Authorization required"}}'
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
+from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, Task
 from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
-    connection_argument_spec,
-    connection_settings,
-    task_secrets,
-)
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
-from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
-from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import parse_settings
+from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_settings
+from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import stored_value_warnings
+
+ARGUMENT_SPEC: dict = {}
+
+
+def run(task: Task) -> None:
+    """Read the settings once."""
+    task.result.update(changed=False, settings={})
+    with FlexiClient(connection_settings(task.params)) as client:
+        current = client.read_settings()
+    for warning in stored_value_warnings(current):
+        task.warn(warning)
+    task.result["settings"] = current.as_dict()
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
-    secrets = task_secrets(module.params)
-    module.no_log_values.update(secrets)
-    missing = missing_library()
-    if missing:
-        module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
-
-    result = {"changed": False, "settings": {}}
-    try:
-        with FlexiClient(connection_settings(module.params)) as client:
-            result["settings"] = parse_settings(client.read_settings()).as_dict()
-    except FlexiError as exc:
-        module.fail_json(**redact({**result, **exc.fail_kwargs()}, secrets))
-    module.exit_json(**redact(result, secrets))
+    FlexiModule(ARGUMENT_SPEC).run(run)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Both password options are no_log in the argument spec each module's main() really uses."""
+"""Both password options are no_log in the argument spec each module really uses."""
 
 from __future__ import annotations
 
@@ -7,31 +7,20 @@ from typing import Any, Callable
 
 import pytest
 
+from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_argument_spec
+
 MODULES = ("flexi_smtp", "flexi_smtp_info")
 
 
-class _SpecCaptured(Exception):
-    pass
-
-
 @pytest.fixture
-def spec_of(monkeypatch) -> Callable[[str], dict[str, Any]]:
-    """``spec_of(name)``: the argument_spec that module's main() hands to AnsibleModule."""
+def spec_of() -> Callable[[str], dict[str, Any]]:
+    """``spec_of(name)``: the whole argument spec of that module, connection options included."""
 
-    def capture(name: str) -> dict[str, Any]:
+    def spec(name: str) -> dict[str, Any]:
         module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
-        captured: dict[str, Any] = {}
+        return {**connection_argument_spec(), **module.ARGUMENT_SPEC}
 
-        def fake_ansible_module(argument_spec: dict[str, Any], **kwargs: Any) -> None:
-            captured.update(argument_spec)
-            raise _SpecCaptured
-
-        monkeypatch.setattr(module, "AnsibleModule", fake_ansible_module)
-        with pytest.raises(_SpecCaptured):
-            module.main()
-        return captured
-
-    return capture
+    return spec
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,6 +1,7 @@
-"""The environment of the host running a module cannot redirect the credentials or change whom they trust.
+"""The environment of the host running a module changes only what the user asked it to.
 
-requests would honour HTTP(S)_PROXY, ~/.netrc and REQUESTS_CA_BUNDLE; the client turns that off (trust_env).
+http_proxy / https_proxy / no_proxy are honoured (as ansible.builtin.uri does) unless use_proxy is false;
+all_proxy, ~/.netrc and REQUESTS_CA_BUNDLE, which requests alone would also read, never are.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ def proxy(stub_factory):
     return stub_factory(lambda request: StubAnswer(502, b"proxied", "text/plain"))
 
 
-@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
-def test_proxy_variables_cannot_redirect_the_credentials(
-    emulator, run_module, module_args, proxy, monkeypatch, variable
+@pytest.mark.parametrize(
+    ("variable", "use_proxy"),
+    [("ALL_PROXY", True), ("all_proxy", True), ("HTTP_PROXY", False), ("http_proxy", False)],
+)
+def test_proxy_variables_are_ignored_unless_asked_for(
+    emulator, run_module, module_args, proxy, monkeypatch, variable, use_proxy
 ):
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.setenv(variable, proxy.url)
 
-    result = run_module("flexi_smtp_info", module_args)
+    result = run_module("flexi_smtp_info", {**module_args, "use_proxy": use_proxy})
 
     assert "failed" not in result
     assert proxy.connections == 0

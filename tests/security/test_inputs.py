@@ -29,8 +29,8 @@ SMTP_PATH = "/nastaveni/smtp"
         ({"test_email": "a@example.com, b@example.com"}, "test_email must be exactly one address"),
         ({"encryption_mode": "starttls"}, "value of encryption_mode must be one of: NEVER, STARTTLS, TLS, SSL"),
         ({"update_password": "yes"}, "value of update_password must be one of: on_create, always"),
-        ({"url": "https://flexi.example.com:5434/c/demo_s_r_o_"}, "without a path, query or fragment"),
-        ({"url": "https://flexi.example.com:5434?company=x"}, "without a path, query or fragment"),
+        ({"url": "https://flexi.example.com:5434/c/demo_s_r_o_"}, "not a company URL"),
+        ({"url": "https://flexi.example.com:5434?company=x"}, "without a query or fragment"),
         ({"url": "//flexi.example.com:5434"}, "url must start with https:// (or http://)"),
         ({"url": "https://flexi.example.com:5434x"}, "url is not a valid URL"),
         ({"company": ""}, "company must be the company's database identifier"),
@@ -98,14 +98,14 @@ def test_url_with_credentials_is_refused_without_showing_them(emulator, run_modu
 def test_unparsable_url_with_credentials_is_refused_without_showing_them(emulator, run_module, module_args):
     result = run_module("flexi_smtp", {**module_args, "url": "https://admin:Url-Secret@[::1:5434"})
 
-    assert result["msg"].startswith("url is not a valid URL (")
+    assert result["msg"] == "url must not contain credentials; give them in username and password instead."
     assert "Url-Secret" not in run_module.outputs[-1]
 
 
 def test_url_with_credentials_but_no_scheme_is_refused_without_showing_them(emulator, run_module, module_args):
     result = run_module("flexi_smtp", {**module_args, "url": "admin:Url-Secret@flexi.example.com"})
 
-    assert result["msg"].startswith("url must start with https:// (or http://)")
+    assert result["msg"] == "url must not contain credentials; give them in username and password instead."
     assert "Url-Secret" not in run_module.outputs[-1]
 
 

@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_settings
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document, parse_settings
+from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document
 from tests.emulator.faults import Fault
 
 
@@ -39,7 +39,7 @@ def make_client():
 def test_read_is_one_get_with_basic_auth_and_xml_accepted(emulator, make_client):
     client = make_client(emulator)
 
-    settings = parse_settings(client.read_settings())
+    settings = client.read_settings()
 
     assert settings.password_set is False
     (request,) = emulator.requests
@@ -244,7 +244,7 @@ def test_ca_path_makes_a_self_signed_server_trusted(emulator_factory, make_clien
     emulator = emulator_factory(tls=True)
     client = make_client(emulator, ca_path=emulator.ca_path)
 
-    assert parse_settings(client.read_settings()).password_set is False
+    assert client.read_settings().password_set is False
 
 
 def test_validate_certs_false_accepts_a_self_signed_server(emulator_factory, make_client):

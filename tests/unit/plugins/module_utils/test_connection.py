@@ -41,8 +41,11 @@ def test_url_is_normalised_to_scheme_host_and_port(url, base_url):
     [
         ("flexi.example.com:5434", "url must start with https://"),
         ("ftp://flexi.example.com", "url must start with https://"),
-        ("https://flexi.example.com:5434/c/demo", "without a path, query or fragment"),
-        ("https://flexi.example.com:5434/?x=1", "without a path, query or fragment"),
+        ("https://flexi.example.com:5434/c/demo", "not a company URL"),
+        ("https://flexi.example.com:5434/?x=1", "without a query or fragment"),
+        ("https://flexi.example.com:5434/flexi#top", "without a query or fragment"),
+        ("https://flexi.example.com/flexi/../admin", "must not contain '.' or '..'"),
+        ("https://exa mple.com", "not a valid host name or address"),
         ("https://flexi.example.com:99999", "url is not a valid URL"),
     ],
 )
@@ -51,6 +54,20 @@ def test_bad_url_is_rejected_with_an_example(url, message):
         connection_settings(params(url=url))
 
     assert "https://flexi.example.com:5434" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("url", "https://flexi.\u2028example.com"),
+        ("url", "https://flexi.example.com/\x85flexi"),
+        ("company", "demo\x1b_s_r_o_"),
+        ("username", "admin\u2029"),
+    ],
+)
+def test_control_characters_in_connection_options_are_refused(option, value):
+    with pytest.raises(FlexiError, match=f"{option} must not contain control characters"):
+        connection_settings(params(**{option: value, "password": "p"}))
 
 
 def test_url_with_credentials_is_rejected_without_echoing_them():

@@ -205,9 +205,13 @@ LOCAL_PART = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,15}", fullmatch=True)
 DOMAIN = st.from_regex(r"([a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.){1,3}[a-z]{2,6}", fullmatch=True)
 MAILBOX = st.builds("{}@{}".format, LOCAL_PART, DOMAIN)
 # A display name as people write them: letters of any script, digits, spaces, dots, dashes, apostrophes.
-DISPLAY_NAME = st.text(
-    alphabet=st.characters(whitelist_categories=("L", "Nd"), whitelist_characters=" .-'&"), min_size=1, max_size=30
-).filter(lambda name: name.strip() and "@" not in name)
+DISPLAY_NAME = (
+    st.text(
+        alphabet=st.characters(whitelist_categories=("L", "Nd"), whitelist_characters=" .-'&"), min_size=1, max_size=30
+    )
+    .map(str.strip)
+    .filter(lambda name: name and "@" not in name)
+)
 NAMED = st.builds("{} <{}>".format, DISPLAY_NAME, MAILBOX)
 PADDING = st.sampled_from(["", " ", "  ", "\n", " \n"])
 

@@ -68,7 +68,7 @@ def test_empty_sender_is_allowed_where_it_clears_the_setting():
 @given(
     name=st.text(alphabet=st.characters(categories=("L",)), min_size=1, max_size=20),
     user=st.from_regex(r"[a-z0-9._+-]{1,12}", fullmatch=True),
-    domain=st.from_regex(r"[a-z0-9-]{1,10}(\.[a-z]{2,6}){1,2}", fullmatch=True),
+    domain=st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?(\.[a-z]{2,6}){1,2}", fullmatch=True),
 )
 def test_any_letters_in_display_name_are_accepted(name, user, domain):
     address = f"{name} <{user}@{domain}>"

@@ -102,14 +102,16 @@ FAULTS = {
         403,
         "GET",
         f"Flexi answered HTTP 403 to GET {{url}}: {FAULT_MESSAGES[403]} "
-        "The API user needs the ADMIN role with the server right 'access all companies'.",
+        "The API user needs the ADMIN role with the server right 'access all companies'; Flexi also answers 403 "
+        "when its licence does not permit the operation.",
         faults=(Fault(kind="status", status=403),),
     ),
     "403 for a user without the right": FaultCase(
         403,
         "GET",
         f"Flexi answered HTTP 403 to GET {{url}}: {NO_RIGHT_MESSAGE} "
-        "The API user needs the ADMIN role with the server right 'access all companies'.",
+        "The API user needs the ADMIN role with the server right 'access all companies'; Flexi also answers 403 "
+        "when its licence does not permit the operation.",
         args={"username": "clerk", "password": "clerk-secret"},
     ),
     "404 from the fault queue": FaultCase(

@@ -1,0 +1,106 @@
+# Copyright (c) abraflexi.flexi contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The base of every module: connection options, secrets, dependency check, failures (internal to abraflexi.flexi).
+
+A module is its options, its documentation and a ``run(task)`` function. ``execute`` runs that function and turns
+whatever it raises into the module's failure, masked; ``FlexiModule`` does that inside ``AnsibleModule``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, NoReturn
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
+    connection_argument_spec,
+    task_secrets,
+)
+from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import NO_HTTP_STATUS, FlexiError, trim_response
+from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
+
+
+@dataclass
+class Task:
+    """One run of a module: its checked options, check mode, the result it builds and its warnings."""
+
+    params: Mapping[str, Any] = field(repr=False)
+    check_mode: bool = False
+    result: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+
+
+Run = Callable[[Task], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run returns to Ansible, every secret masked: the result (with `failed` set on failure)."""
+
+    result: dict[str, Any]
+    warnings: list[str]
+    failed: bool
+    exception: str | None = None
+
+
+def execute(run: Run, params: Mapping[str, Any], check_mode: bool, secrets: set[str]) -> Outcome:
+    """Run ``run`` on params; a FlexiError or any other exception becomes a failure with msg, status, method, url."""
+    task = Task(params, check_mode)
+    exception = None
+    try:
+        run(task)
+    except FlexiError as exc:
+        result = {**task.result, **exc.fail_kwargs()}
+    except Exception as exc:  # a bug or a library failure we did not foresee: still a clean, masked failure
+        failure = FlexiError(f"Unexpected error ({type(exc).__name__}): {exc}", NO_HTTP_STATUS)
+        result = {**task.result, **failure.fail_kwargs()}
+        exception = redact(traceback.format_exc(), secrets)
+    else:
+        return Outcome(redact(task.result, secrets), redact(task.warnings, secrets), failed=False)
+    # Mask first, then trim: a secret across the cut must not leave its first characters behind.
+    result = redact(result, secrets)
+    result["response"] = trim_response(result["response"])
+    return Outcome(result, redact(task.warnings, secrets), failed=True, exception=exception)
+
+
+class FlexiModule(AnsibleModule):
+    """AnsibleModule with the connection options, every secret of the task masked, and ``run`` wired in."""
+
+    def __init__(self, argument_spec: Mapping[str, Any], secret_options: tuple[str, ...] = ()) -> None:
+        self.secret_options = secret_options
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, supports_check_mode=True)
+        self._register_secrets()
+
+    def _register_secrets(self) -> set[str]:
+        # self.params holds the options as given before validation, so this works for a refusal there too.
+        secrets = task_secrets(getattr(self, "params", None) or {}, *getattr(self, "secret_options", ()))
+        self.no_log_values.update(secrets)
+        return secrets
+
+    def fail_json(self, msg: str, **kwargs: Any) -> NoReturn:
+        secrets = self._register_secrets()
+        super().fail_json(**redact({"msg": msg, **kwargs}, secrets))
+
+    def run(self, run: Run) -> NoReturn:
+        """Check the libraries, execute ``run`` and exit with its result or failure."""
+        missing = missing_library()
+        if missing:
+            self.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
+        secrets = self._register_secrets()
+        outcome = execute(run, self.params, self.check_mode, secrets)
+        for warning in outcome.warnings:
+            self.warn(warning)
+        if outcome.failed:
+            extra = {"exception": outcome.exception} if outcome.exception else {}
+            self.fail_json(**outcome.result, **extra)
+        self.exit_json(**outcome.result)
