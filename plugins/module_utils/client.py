@@ -316,7 +316,10 @@ def _root_cause(exc: BaseException) -> str:
         if not isinstance(inner, BaseException):
             break
         cause = inner
-    text = str(cause)
+    try:
+        text = str(cause)
+    except Exception:  # a library exception whose __str__ itself fails still names its class
+        text = ""
     # urllib3 prefixes "<connection object at 0x...>: "; the part after it is the useful one.
     if ">: " in text:
         text = text.split(">: ", 1)[1]

@@ -27,6 +27,18 @@ SMTP_PATH = "/nastaveni/smtp"
         ({"default_from": "a@example.com b@example.com"}, "(it holds more than one address)"),
         ({"default_from": "Jméno Příjmení"}, "(no '@')"),
         ({"test_email": "a@example.com, b@example.com"}, "test_email must be exactly one address"),
+        ({"test_email": "IT <it@example.com>"}, "test_email must be exactly one address, 'user@domain'"),
+        ({"test_email": "a@-"}, "test_email must be exactly one address"),
+        ({"test_email": "a@b#frag"}, "test_email must be exactly one address"),
+        ({"test_email": "it@exa\u2028mple.com"}, "test_email must not contain control characters"),
+        ({"host": "smtp.example.com\x85x"}, "host must not contain control characters"),
+        ({"host": "smtp\u2029example.com"}, "host must not contain control characters"),
+        ({"smtp_username": "user\x9bname"}, "smtp_username must not contain control characters"),
+        ({"default_from": "Jméno\u2028Příjmení <uzivatel@domena.cz>"}, "default_from must not contain control"),
+        ({"port": True}, "port must be a whole number between 1 and 65535, not a boolean"),
+        ({"timeout": True}, "timeout must be a whole number of seconds, at least 1; got True."),
+        ({"url": "https://exa mple.com"}, "url names a host that is not a valid host name or address"),
+        ({"url": "https://ex%41mple.com"}, "url names a host that is not a valid host name or address"),
         ({"encryption_mode": "starttls"}, "value of encryption_mode must be one of: NEVER, STARTTLS, TLS, SSL"),
         ({"update_password": "yes"}, "value of update_password must be one of: on_create, always"),
         ({"url": "https://flexi.example.com:5434/c/demo_s_r_o_"}, "not a company URL"),
@@ -92,6 +104,21 @@ def test_url_with_credentials_is_refused_without_showing_them(emulator, run_modu
 
     assert result["msg"] == "url must not contain credentials; give them in username and password instead."
     assert "Url-Secret" not in run_module.outputs[-1]
+    assert emulator.requests == []
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["S3c/retPw", "S3c#retPw", "S3c?retPw", "S3c@ret/Pw", "S3c/ret@Pw#x"],
+)
+def test_password_in_url_with_a_raw_delimiter_never_shows(emulator, run_module, module_args, password):
+    url = emulator.url.replace("://", f"://admin:{password}@")
+
+    result = run_module("flexi_smtp", {**module_args, "url": url})
+
+    assert result["msg"] == "url must not contain credentials; give them in username and password instead."
+    assert password not in run_module.outputs[-1]
+    assert password.split("/")[0].split("#")[0].split("?")[0] not in run_module.outputs[-1]
     assert emulator.requests == []
 
 
