@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--test-mail-body", choices=("settings", "winstrom"), default="settings")
     parser.add_argument("--unset-fields", choices=("empty", "absent"), default="empty")
+    parser.add_argument(
+        "--licence",
+        choices=("full", "no-rest-write", "operation-forbidden"),
+        default="full",
+        help="no-rest-write: writes and the test mail answer 402; operation-forbidden: they answer 403",
+    )
     parser.add_argument("--smtp-cafile", help="CA the test mail trusts for STARTTLS/SSL/TLS; unverified by default")
     parser.add_argument("--smtp-timeout", type=float, default=30.0, help="SMTP connect timeout in seconds")
     parser.add_argument(
@@ -65,6 +71,7 @@ def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
         "error_shape": args.error_shape,
         "test_mail_body": args.test_mail_body,
         "unset_fields": args.unset_fields,
+        "licence": args.licence,
         "smtp_cafile": args.smtp_cafile,
         "smtp_timeout": args.smtp_timeout,
     }

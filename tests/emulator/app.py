@@ -66,6 +66,12 @@ FAULT_MESSAGES = {
     500: "Interní chyba serveru.",
     503: "Služba je dočasně nedostupná.",
 }
+# Our assumption: Flexi's texts for a licence without REST writes (402) or without this operation (403) are not
+# public; these follow the tone of its other Czech messages.
+LICENCE_REFUSALS = {
+    "no-rest-write": (402, "Licence nezahrnuje zápis přes REST API."),
+    "operation-forbidden": (403, "Licence tuto operaci nepovoluje."),
+}
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,9 @@ class FlexiApp:
         if call.method not in SMTP_METHODS:
             answer = self._error(405, NO_METHOD_MESSAGE.format(method=call.method), call.fmt)
             return _with_header(answer, "Allow", ", ".join(SMTP_METHODS))
+        if self.options.licence in LICENCE_REFUSALS and (call.method in WRITE_METHODS or "testMail" in call.query):
+            status, message = LICENCE_REFUSALS[self.options.licence]
+            return self._error(status, message, call.fmt)
         if role != ADMIN:
             # DOCUMENTED: only ADMIN with "access all companies" may touch it; 403 is INFERRED.
             return self._error(403, NO_RIGHT_MESSAGE, call.fmt)

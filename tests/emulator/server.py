@@ -34,6 +34,7 @@ _CHOICES = {
     "error_shape": ("message", "errors", "result-error", "bare-message"),
     "test_mail_body": ("settings", "winstrom"),
     "unset_fields": ("empty", "absent"),
+    "licence": ("full", "no-rest-write", "operation-forbidden"),
 }
 
 
@@ -52,6 +53,7 @@ class EmulatorOptions:
     error_shape: str = "message"
     test_mail_body: str = "settings"
     unset_fields: str = "empty"
+    licence: str = "full"  # no-rest-write: writes and test mail answer 402; operation-forbidden: 403
     smtp_cafile: str | None = None
     smtp_timeout: float = 30.0
     initial: Mapping[str, Any] | None = None

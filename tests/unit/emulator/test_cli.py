@@ -146,6 +146,15 @@ def test_cli_options_map_onto_emulator_options():
     assert options.smtp_timeout == 2.5
 
 
+@pytest.mark.parametrize("licence", ["full", "no-rest-write", "operation-forbidden"])
+def test_cli_licence_becomes_the_licence_option(licence):
+    parser = build_parser()
+
+    options = options_from(parser.parse_args(["--licence", licence]), parser)
+
+    assert options.licence == licence
+
+
 def test_cli_defaults_match_emulator_defaults():
     parser = build_parser()
 
