@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pytest
 
 from tests.collection_path import REPO_ROOT
+from tests.emulator.proxy import ForwardProxy
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 
@@ -20,6 +21,13 @@ def emulator() -> Iterator[EmulatorServer]:
     """A fresh emulator with default options."""
     with EmulatorServer(EmulatorOptions()) as server:
         yield server
+
+
+@pytest.fixture
+def forward_proxy() -> Iterator[ForwardProxy]:
+    """A forward proxy on 127.0.0.1 (plain HTTP and CONNECT); `.url` for `proxies=`, `.requests` what it got."""
+    with ForwardProxy() as proxy:
+        yield proxy
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Prints the URL once listening and stops by itself after --lifetime seconds (or o
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 from tests.emulator.faults import FAULT_KINDS, Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import write_ready_file
+from tests.emulator.spellings import SPELLINGS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,14 +39,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--test-mail-body", choices=("settings", "winstrom"), default="settings")
     parser.add_argument("--unset-fields", choices=("empty", "absent"), default="empty")
+    parser.add_argument(
+        "--licence",
+        choices=("full", "no-rest-write", "operation-forbidden"),
+        default="full",
+        help="no-rest-write: writes and the test mail answer 402; operation-forbidden: they answer 403",
+    )
     parser.add_argument("--smtp-cafile", help="CA the test mail trusts for STARTTLS/SSL/TLS; unverified by default")
     parser.add_argument("--smtp-timeout", type=float, default=30.0, help="SMTP connect timeout in seconds")
     parser.add_argument(
         "--fault",
         action="append",
         default=[],
-        metavar="KIND[:STATUS_OR_DELAY]",
-        help=f"queue a one-shot fault ({', '.join(FAULT_KINDS)}); e.g. status:503, slow:2.5, html:504 (repeatable)",
+        metavar="SPEC",
+        help=(
+            f"queue a one-shot fault (repeatable); kinds: {', '.join(FAULT_KINDS)}. Short forms: status:503, "
+            "html:504, slow:2.5, drip:DELAY[:body|headers], redirect:[STATUS]:LOCATION (e.g. "
+            "redirect:307:http://127.0.0.1:1/c/x/nastaveni/smtp), echo:SPELLING[:PAD] "
+            f"(spellings: {', '.join(SPELLINGS)}), raw:STATUS. Any fault with all its fields as a JSON object: "
+            """'{"kind": "raw", "status": 200, "body": "<html/>", "content_type": "text/html", """
+            """"headers": [["Content-Encoding", "gzip"]], "match_query": "testMail", "times": null}'"""
+        ),
     )
     parser.add_argument("--lifetime", type=float, default=3600.0, help="stop by itself after this many seconds")
     parser.add_argument("--ready-file", help='write {"url", "ca_path"} as JSON here once listening')
@@ -65,6 +80,7 @@ def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
         "error_shape": args.error_shape,
         "test_mail_body": args.test_mail_body,
         "unset_fields": args.unset_fields,
+        "licence": args.licence,
         "smtp_cafile": args.smtp_cafile,
         "smtp_timeout": args.smtp_timeout,
     }
@@ -80,13 +96,36 @@ def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
 
 
 def parse_fault(spec: str) -> Fault:
-    """`KIND[:ARG]`: ARG is the delay in seconds for slow, the HTTP status for status and html."""
+    """A JSON object of Fault's fields, or a short form `KIND[:ARG...]` (see --help); ValueError if invalid."""
+    if spec.lstrip().startswith("{"):
+        return _json_fault(spec)
     kind, _colon, argument = spec.partition(":")
     if kind == "slow":
         return Fault(kind, delay=float(argument or 1.0))
+    if kind == "drip":
+        delay, _colon, phase = argument.partition(":")
+        return Fault(kind, delay=float(delay or 1.0), phase=phase or "body")
+    if kind == "redirect":
+        status, colon, location = argument.partition(":")
+        if not colon:
+            raise ValueError("expected redirect:STATUS:LOCATION")
+        return Fault(kind, status=int(status) if status else None, location=location)
+    if kind == "echo":
+        spelling, _colon, pad = argument.partition(":")
+        return Fault(kind, spelling=spelling or "plain", pad=int(pad or 0))
     if argument:
         return Fault(kind, status=int(argument))
     return Fault(kind)
+
+
+def _json_fault(spec: str) -> Fault:
+    fields = json.loads(spec)
+    if not isinstance(fields, dict):
+        raise ValueError("a JSON fault must be an object")
+    try:
+        return Fault(**fields)
+    except TypeError as exc:  # an unknown or missing field
+        raise ValueError(str(exc)) from None
 
 
 def _accounts(specs: Sequence[str], parser: argparse.ArgumentParser) -> dict[str, str]:

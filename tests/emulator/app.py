@@ -10,7 +10,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -28,8 +28,9 @@ from tests.emulator.documents import (
     settings_xml,
     write_success,
 )
-from tests.emulator.faults import Fault, FaultQueue, html_error_page, reason_phrase, truncated
+from tests.emulator.faults import Fault, FaultQueue, html_error_page, reason_phrase, redirect_page, truncated
 from tests.emulator.mailer import MailFailure, send_test_mail
+from tests.emulator.spellings import spell
 from tests.emulator.state import ADMIN, EmulatorState, RecordedRequest
 from tests.emulator.validation import ErrorEntry, validate_fields
 
@@ -65,6 +66,12 @@ FAULT_MESSAGES = {
     500: "Interní chyba serveru.",
     503: "Služba je dočasně nedostupná.",
 }
+# Our assumption: Flexi's texts for a licence without REST writes (402) or without this operation (403) are not
+# public; these follow the tone of its other Czech messages.
+LICENCE_REFUSALS = {
+    "no-rest-write": (402, "Licence nezahrnuje zápis přes REST API."),
+    "operation-forbidden": (403, "Licence tuto operaci nepovoluje."),
+}
 
 
 @dataclass(frozen=True)
@@ -77,17 +84,20 @@ class IncomingRequest:
 
 @dataclass(frozen=True)
 class Answer:
-    """What to send back. `delivery` other than "normal" breaks the connection instead (a fault)."""
+    """What to send back. `delivery` "drop" or "drop_mid_body" breaks the connection instead (a fault);
+    "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers")."""
 
     status: int
     body: str = ""
     content_type: str | None = XML_TYPE
     headers: tuple[tuple[str, str], ...] = ()
-    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body"
+    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip"
+    pace: float = 0.0
+    drip_phase: str = "body"
 
     @property
     def recorded_status(self) -> int:
-        return self.status if self.delivery == "normal" else -1
+        return self.status if self.delivery in ("normal", "drip") else -1
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ class FlexiApp:
         self.options = options
         self.state = state
         self.faults = faults
-        self._stopping = stopping
+        self.stopping = stopping  # set while the server stops: wakes slow and dripping answers
         self._started = time.monotonic()
 
     def handle(self, request: IncomingRequest) -> Answer:
@@ -129,10 +139,16 @@ class FlexiApp:
     def _answer(self, call: _Call, write: WriteBody) -> Answer:
         fault = self.faults.take(call.method, call.query)
         if fault is not None and fault.kind == "slow":
-            self._stopping.wait(fault.delay)
+            self.stopping.wait(fault.delay)
             fault = None
-        if fault is not None:
-            return self._fault_answer(fault, call)
+        if fault is not None and fault.kind != "drip":
+            return self._fault_answer(fault, call, write)
+        answer = self._authenticated(call, write)
+        if fault is not None:  # drip: the answer the request gets anyway, sent byte by byte
+            return replace(answer, delivery="drip", pace=fault.delay, drip_phase=fault.phase)
+        return answer
+
+    def _authenticated(self, call: _Call, write: WriteBody) -> Answer:
         role = self.state.role_of(call.user, call.password)
         if role is None:
             return _auth_required()
@@ -162,6 +178,9 @@ class FlexiApp:
         if call.method not in SMTP_METHODS:
             answer = self._error(405, NO_METHOD_MESSAGE.format(method=call.method), call.fmt)
             return _with_header(answer, "Allow", ", ".join(SMTP_METHODS))
+        if self.options.licence in LICENCE_REFUSALS and (call.method in WRITE_METHODS or "testMail" in call.query):
+            status, message = LICENCE_REFUSALS[self.options.licence]
+            return self._error(status, message, call.fmt)
         if role != ADMIN:
             # DOCUMENTED: only ADMIN with "access all companies" may touch it; 403 is INFERRED.
             return self._error(403, NO_RIGHT_MESSAGE, call.fmt)
@@ -233,8 +252,16 @@ class FlexiApp:
     def _errors(self, status: int, entries: list[ErrorEntry], fmt: str) -> Answer:
         return Answer(status, error_document(entries, self.options.error_shape, fmt), _content_type(fmt))
 
-    def _fault_answer(self, fault: Fault, call: _Call) -> Answer:
+    def _fault_answer(self, fault: Fault, call: _Call, write: WriteBody) -> Answer:
         status = fault.answer_status
+        if fault.kind == "redirect":
+            location = fault.location or ""
+            return Answer(status, redirect_page(status, location), "text/html", (("Location", location),))
+        if fault.kind == "raw":
+            return Answer(status, fault.body or "", fault.content_type, fault.headers)
+        if fault.kind == "echo":
+            message = echo_message(fault, call.password, write.password)
+            return Answer(status, error_document([ErrorEntry(message)], "message", "xml"), XML_TYPE)
         if fault.kind == "status":
             if status == 401:
                 return _auth_required()
@@ -249,6 +276,17 @@ class FlexiApp:
         if fault.kind == "malformed":
             return Answer(200, truncated(full))
         return Answer(200, full, delivery="drop_mid_body")
+
+
+def echo_message(fault: Fault, header_password: str | None, body_password: str | None) -> str:
+    """The text of an echo fault: `pad` x's, then the Basic password and the written <password>, each spelled
+    as `fault.spelling` says; a part is left out when the request had no such password."""
+    parts = []
+    if header_password is not None:
+        parts.append(f"heslo z hlavičky Authorization: {spell(header_password, fault.spelling)}")
+    if body_password is not None:
+        parts.append(f"heslo v těle požadavku: {spell(body_password, fault.spelling)}")
+    return "x" * fault.pad + "Požadavek odmítnut; " + "; ".join(parts or ["bez hesla"])
 
 
 def _take_apart(request: IncomingRequest) -> _Call:

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 
-FAULT_KINDS = ("slow", "status", "html", "malformed", "empty", "drop", "drop_mid_body")
-DEFAULT_STATUS = {"status": 500, "html": 502}
+from tests.emulator.spellings import SPELLINGS
+
+FAULT_KINDS = (
+    "slow",
+    "status",
+    "html",
+    "malformed",
+    "empty",
+    "drop",
+    "drop_mid_body",
+    "redirect",
+    "drip",
+    "raw",
+    "echo",
+)
+DEFAULT_STATUS = {"status": 500, "html": 502, "redirect": 302, "echo": 400}
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+DRIP_PHASES = ("body", "headers")
 
 # What a reverse proxy such as nginx answers when Flexi behind it is down (ECOSYSTEM: 502/503/504 HTML pages).
 _HTML_PAGE = """<html>
@@ -19,10 +36,23 @@ _HTML_PAGE = """<html>
 </html>
 """
 
+_REDIRECT_PAGE = """<html>
+<head><title>{code} {phrase}</title></head>
+<body>
+<h1>{phrase}</h1>
+<p>The document has moved <a href="{location}">here</a>.</p>
+</body>
+</html>
+"""
+
 
 @dataclass(frozen=True)
 class Fault:
-    """One queued fault; `times=None` applies it to every matching request."""
+    """One queued fault; `times=None` applies it to every matching request.
+
+    Which fields a kind reads: slow and drip `delay` (drip also `phase`), redirect `location`, raw `body`,
+    `content_type` and `headers`, echo `spelling` and `pad`; `status` overrides the kind's default status.
+    """
 
     kind: str
     status: int | None = None
@@ -30,14 +60,36 @@ class Fault:
     method: str | None = None
     match_query: str | None = None
     times: int | None = 1
+    location: str | None = None
+    phase: str = "body"
+    body: str | None = None
+    content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    spelling: str = "plain"
+    pad: int = 0
 
     def __post_init__(self) -> None:
+        # JSON (the CLI's and the control endpoint's) has no tuples: accept lists of [name, value] pairs.
+        object.__setattr__(self, "headers", tuple((str(name), str(value)) for name, value in self.headers))
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {', '.join(FAULT_KINDS)}")
         if self.times is not None and self.times < 1:
             raise ValueError("times must be at least 1, or None for every request")
         if self.delay < 0:
             raise ValueError("delay cannot be negative")
+        if self.kind == "redirect":
+            if self.location is None:
+                raise ValueError("a redirect fault needs a location")
+            if self.answer_status not in REDIRECT_STATUSES:
+                raise ValueError(f"a redirect status must be one of {REDIRECT_STATUSES}")
+        if self.phase not in DRIP_PHASES:
+            raise ValueError(f"phase must be one of {DRIP_PHASES}")
+        if self.spelling not in SPELLINGS:
+            raise ValueError(f"spelling must be one of {', '.join(SPELLINGS)}")
+        if self.pad < 0:
+            raise ValueError("pad cannot be negative")
+        for name, value in (*self.headers, ("Location", self.location or "")):
+            _check_header(name, value)
 
     @property
     def answer_status(self) -> int:
@@ -80,6 +132,21 @@ class FaultQueue:
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()
+
+
+def _check_header(name: str, value: str) -> None:
+    """A header must fit on one latin-1 line, or the answer could not be framed at all."""
+    if not name or any(char in name for char in ":\r\n ") or any(char in value for char in "\r\n"):
+        raise ValueError(f"header {name!r} cannot be sent as one header line")
+    try:
+        (name + value).encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(f"header {name!r} must be latin-1 text") from None
+
+
+def redirect_page(status: int, location: str) -> str:
+    """The short HTML body servers send beside a Location header."""
+    return _REDIRECT_PAGE.format(code=status, phrase=reason_phrase(status), location=html.escape(location))
 
 
 def html_error_page(status: int) -> str:

@@ -8,6 +8,7 @@ import selectors
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,7 @@ LOG = logging.getLogger("tests.emulator")
 HOST = "127.0.0.1"
 IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit idle
 HANDSHAKE_TIMEOUT = 10.0
+DRIP_LIMIT = 120.0  # seconds a dripping answer may take before the emulator gives up and closes the line
 
 _CHOICES = {
     "smtp_scope": ("server", "company"),
@@ -32,6 +34,7 @@ _CHOICES = {
     "error_shape": ("message", "errors", "result-error", "bare-message"),
     "test_mail_body": ("settings", "winstrom"),
     "unset_fields": ("empty", "absent"),
+    "licence": ("full", "no-rest-write", "operation-forbidden"),
 }
 
 
@@ -50,6 +53,7 @@ class EmulatorOptions:
     error_shape: str = "message"
     test_mail_body: str = "settings"
     unset_fields: str = "empty"
+    licence: str = "full"  # no-rest-write: writes and test mail answer 402; operation-forbidden: 403
     smtp_cafile: str | None = None
     smtp_timeout: float = 30.0
     initial: Mapping[str, Any] | None = None
@@ -168,6 +172,11 @@ class EmulatorServer:
     def test_mail_requests(self) -> list[RecordedRequest]:
         return [entry for entry in self.state.requests() if entry.method == "GET" and "testMail" in entry.query]
 
+    @property
+    def open_connections(self) -> int:
+        """How many client connections a handler is serving right now."""
+        return self._httpd.open_connections if self._httpd is not None else 0
+
     def inject(self, fault: Fault) -> None:
         self.faults.add(fault)
 
@@ -246,6 +255,11 @@ class _HttpServer(ThreadingHTTPServer):
         with self._lock:
             self._connections.discard(connection)
 
+    @property
+    def open_connections(self) -> int:
+        with self._lock:
+            return len(self._connections)
+
     def close_connections(self) -> None:
         """Wake every handler blocked on an idle keep-alive connection."""
         with self._lock:
@@ -305,12 +319,19 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         payload = answer.body.encode("utf-8")
+        scripted = {name.lower() for name, _value in answer.headers}  # a raw fault may set these itself
         self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status)
-        if answer.content_type:
+        if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(payload)))
+        if "content-length" in scripted:
+            self.close_connection = True  # a scripted length may be wrong: the line cannot be reused after it
+        else:
+            self.send_header("Content-Length", str(len(payload)))
         for name, value in answer.headers:
             self.send_header(name, value)
+        if answer.delivery == "drip":
+            self._drip(answer, b"" if self.command == "HEAD" else payload)
+            return
         self.end_headers()
         if answer.delivery == "drop_mid_body":
             self.wfile.write(payload[: len(payload) // 2])
@@ -318,6 +339,29 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif self.command != "HEAD":
             self.wfile.write(payload)
+
+    def _drip(self, answer: Answer, payload: bytes) -> None:
+        """Send one byte every `answer.pace` seconds until done, the emulator stops, the client goes away or
+        DRIP_LIMIT passes; the last three close the connection."""
+        self._headers_buffer.append(b"\r\n")  # what end_headers() adds, without flushing yet
+        head = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        if answer.drip_phase == "body":
+            self.wfile.write(head)
+            remaining = payload
+        else:
+            remaining = head + payload
+        stopping = self.server.app.stopping
+        deadline = time.monotonic() + DRIP_LIMIT
+        try:
+            for index in range(len(remaining)):
+                if index and (stopping.wait(answer.pace) or time.monotonic() >= deadline):
+                    self.close_connection = True
+                    return
+                self.wfile.write(remaining[index : index + 1])
+        except OSError:
+            LOG.debug("client left during a dripping answer")
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug("%s %s", self.address_string(), format % args)

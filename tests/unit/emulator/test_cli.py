@@ -87,6 +87,27 @@ def test_cli_prints_url_and_serves_until_terminated(run):
     assert emulator.stop() == 0
 
 
+def test_cli_queues_new_fault_kinds_in_order(run):
+    emulator = run(
+        "tests.emulator",
+        "--fault",
+        "redirect:307:ftp://host/secret",
+        "--fault",
+        '{"kind": "raw", "status": 200, "body": "<html>login</html>", "headers": [["X-Proxy", "yes"]]}',
+        "--licence",
+        "no-rest-write",
+    )
+    url = emulator.line()
+
+    redirect = requests.get(url + SMTP_PATH, auth=ADMIN, allow_redirects=False, timeout=5)
+    raw = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
+    write = requests.put(url + SMTP_PATH, auth=ADMIN, data=b"<nastaveni-smtp/>", timeout=5)
+
+    assert (redirect.status_code, redirect.headers["Location"]) == (307, "ftp://host/secret")
+    assert (raw.text, raw.headers["X-Proxy"]) == ("<html>login</html>", "yes")
+    assert write.status_code == 402
+
+
 def test_cli_stops_by_itself_after_lifetime(run):
     emulator = run("tests.emulator", "--lifetime", "0.2")
     emulator.line()
@@ -146,6 +167,15 @@ def test_cli_options_map_onto_emulator_options():
     assert options.smtp_timeout == 2.5
 
 
+@pytest.mark.parametrize("licence", ["full", "no-rest-write", "operation-forbidden"])
+def test_cli_licence_becomes_the_licence_option(licence):
+    parser = build_parser()
+
+    options = options_from(parser.parse_args(["--licence", licence]), parser)
+
+    assert options.licence == licence
+
+
 def test_cli_defaults_match_emulator_defaults():
     parser = build_parser()
 
@@ -162,6 +192,31 @@ def test_cli_defaults_match_emulator_defaults():
         ("status:503", Fault("status", status=503)),
         ("html", Fault("html")),
         ("drop_mid_body", Fault("drop_mid_body")),
+        ("drip:0.5", Fault("drip", delay=0.5)),
+        ("drip:0.25:headers", Fault("drip", delay=0.25, phase="headers")),
+        (
+            "redirect:307:http://127.0.0.1:1/c/x?a=b",
+            Fault("redirect", status=307, location="http://127.0.0.1:1/c/x?a=b"),
+        ),
+        ("redirect::ftp://host/secret", Fault("redirect", location="ftp://host/secret")),
+        ("redirect:301:", Fault("redirect", status=301, location="")),
+        ("echo:java-urlencoder", Fault("echo", spelling="java-urlencoder")),
+        ("echo:base64:1990", Fault("echo", spelling="base64", pad=1990)),
+        ("echo", Fault("echo")),
+        ("raw:204", Fault("raw", status=204)),
+        (
+            '{"kind": "raw", "status": 200, "body": "<html/>", "content_type": "text/html",'
+            ' "headers": [["Content-Encoding", "gzip"]], "match_query": "testMail", "times": null}',
+            Fault(
+                "raw",
+                status=200,
+                body="<html/>",
+                content_type="text/html",
+                headers=(("Content-Encoding", "gzip"),),
+                match_query="testMail",
+                times=None,
+            ),
+        ),
     ],
 )
 def test_cli_fault_specs_become_faults(spec, fault):
@@ -171,3 +226,12 @@ def test_cli_fault_specs_become_faults(spec, fault):
 def test_cli_rejects_unknown_fault_kind():
     with pytest.raises(ValueError):
         parse_fault("explode")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["redirect:307", "redirect:200:/x", "drip:1:trailers", "echo:rot13", '{"kind": "raw", "colour": 1}', "[1]", "{"],
+)
+def test_cli_rejects_invalid_fault_specs(spec):
+    with pytest.raises(ValueError):
+        parse_fault(spec)

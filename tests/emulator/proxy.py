@@ -1,0 +1,345 @@
+"""`ForwardProxy`: a small HTTP forward proxy on 127.0.0.1 for tests of clients that go through a proxy.
+
+Plain HTTP requests in absolute form (`GET http://host:port/path HTTP/1.1`) are sent on to their target and the
+answer relayed; `CONNECT host:port` opens a tunnel, so HTTPS works through it. One request per client
+connection (every relayed answer says `Connection: close`). Everything ends on stop(), when either side closes,
+or after `timeout` seconds without traffic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import selectors
+import socket
+import threading
+from dataclasses import dataclass
+from typing import BinaryIO
+from urllib.parse import SplitResult, urlsplit
+
+__all__ = ["ForwardProxy", "ProxiedRequest"]
+
+LOG = logging.getLogger("tests.emulator.proxy")
+HOST = "127.0.0.1"
+MAX_LINE = 65536
+MAX_HEADERS = 200
+JOIN_SECONDS = 5.0
+# Hop-by-hop headers (RFC 9110 7.6.1) and the ones this proxy sets itself.
+_NOT_FORWARDED = frozenset(
+    {
+        *("connection", "proxy-connection", "keep-alive", "proxy-authorization", "te", "trailer", "upgrade"),
+        *("transfer-encoding", "content-length"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class ProxiedRequest:
+    """What the proxy received: the method and the target (an absolute URL, or `host:port` for CONNECT)."""
+
+    method: str
+    target: str
+
+
+class _BadRequest(Exception):
+    """The client's request cannot be proxied; the message goes into the 400 answer."""
+
+
+class ForwardProxy:
+    """Start, inspect and stop one forward proxy. Also a context manager."""
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._received: list[ProxiedRequest] = []
+        self._sockets: set[socket.socket] = set()
+        self._threads: set[threading.Thread] = set()
+        self._listener: socket.socket | None = None
+        self._wake_reader: socket.socket | None = None
+        self._wake_writer: socket.socket | None = None
+        self._acceptor: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    # lifecycle
+
+    def start(self) -> ForwardProxy:
+        if self._listener is not None:
+            raise RuntimeError("the proxy is already running")
+        self._stopping.clear()
+        self._listener = socket.create_server((HOST, 0))
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._acceptor = threading.Thread(target=self._accept_until_stopped, name="forward-proxy", daemon=True)
+        self._acceptor.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, cut every open connection and tunnel, wait for their threads."""
+        if self._listener is None:
+            return
+        self._stopping.set()
+        assert self._wake_writer is not None and self._acceptor is not None
+        self._wake_writer.send(b"\0")
+        self._acceptor.join()
+        with self._lock:
+            sockets = list(self._sockets)
+            threads = list(self._threads)
+        for each in sockets:
+            with contextlib.suppress(OSError):
+                each.shutdown(socket.SHUT_RDWR)
+        for thread in threads:
+            thread.join(JOIN_SECONDS)
+        for each in (self._listener, self._wake_reader, self._wake_writer):
+            if each is not None:
+                each.close()
+        self._listener = self._wake_reader = self._wake_writer = self._acceptor = None
+
+    def __enter__(self) -> ForwardProxy:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # inspection
+
+    @property
+    def port(self) -> int:
+        if self._listener is None:
+            raise RuntimeError("the proxy is not running")
+        return self._listener.getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def requests(self) -> list[ProxiedRequest]:
+        """A copy of everything received so far, in arrival order."""
+        with self._lock:
+            return list(self._received)
+
+    # accepting
+
+    def _accept_until_stopped(self) -> None:
+        assert self._listener is not None and self._wake_reader is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._listener, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while True:
+                for key, _events in selector.select():
+                    if key.fileobj is self._wake_reader:
+                        return
+                    try:
+                        client, _address = self._listener.accept()
+                    except OSError:
+                        continue
+                    self._spawn(client)
+
+    def _spawn(self, client: socket.socket) -> None:
+        thread = threading.Thread(target=self._serve, args=(client,), name="forward-proxy-connection", daemon=True)
+        with self._lock:
+            self._threads.add(thread)
+        thread.start()
+
+    def _track(self, connection: socket.socket) -> bool:
+        with self._lock:
+            if self._stopping.is_set():
+                return False
+            self._sockets.add(connection)
+            return True
+
+    def _forget(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._sockets.discard(connection)
+        connection.close()
+
+    # one client connection
+
+    def _serve(self, client: socket.socket) -> None:
+        try:
+            if self._track(client):
+                client.settimeout(self.timeout)
+                self._serve_request(client)
+        except OSError as exc:
+            LOG.debug("proxied connection ended: %s", exc)
+        finally:
+            self._forget(client)
+            with self._lock:
+                self._threads.discard(threading.current_thread())
+
+    def _serve_request(self, client: socket.socket) -> None:
+        reader = client.makefile("rb")
+        try:
+            try:
+                method, target, headers = _read_head(reader)
+            except _BadRequest as exc:
+                client.sendall(_short_answer(400, "Bad Request", str(exc)))
+                return
+            with self._lock:
+                self._received.append(ProxiedRequest(method, target))
+            if method == "CONNECT":
+                self._tunnel(client, target)
+            else:
+                self._forward(client, reader, method, target, headers)
+        finally:
+            reader.close()
+
+    def _tunnel(self, client: socket.socket, target: str) -> None:
+        host, colon, port = target.rpartition(":")
+        if not colon or not port.isdigit():
+            client.sendall(_short_answer(400, "Bad Request", f"CONNECT needs host:port, not {target!r}"))
+            return
+        upstream = self._connect(client, host.strip("[]"), int(port))
+        if upstream is None:
+            return
+        try:
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self._pipe(client, upstream)
+        finally:
+            self._forget(upstream)
+
+    def _forward(
+        self, client: socket.socket, reader: BinaryIO, method: str, target: str, headers: list[tuple[str, str]]
+    ) -> None:
+        parts = urlsplit(target)
+        if parts.scheme != "http" or not parts.hostname:
+            client.sendall(_short_answer(400, "Bad Request", "expected an absolute http:// URL or CONNECT"))
+            return
+        try:
+            body = _read_body(reader, headers)
+        except _BadRequest as exc:
+            client.sendall(_short_answer(400, "Bad Request", str(exc)))
+            return
+        upstream = self._connect(client, parts.hostname, parts.port or 80)
+        if upstream is None:
+            return
+        try:
+            upstream.sendall(_upstream_request(method, parts, headers, body))
+            self._relay_answer(upstream, client)
+        finally:
+            self._forget(upstream)
+
+    def _connect(self, client: socket.socket, host: str, port: int) -> socket.socket | None:
+        """A connection to the target, tracked for stop(); None after answering 502 if it cannot be made."""
+        try:
+            upstream = socket.create_connection((host, port), timeout=self.timeout)
+        except OSError as exc:
+            client.sendall(_short_answer(502, "Bad Gateway", f"cannot reach {host}:{port}: {exc}"))
+            return None
+        if not self._track(upstream):
+            upstream.close()
+            return None
+        return upstream
+
+    def _relay_answer(self, upstream: socket.socket, client: socket.socket) -> None:
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = upstream.recv(65536)
+            if not chunk:
+                if not received:
+                    client.sendall(_short_answer(502, "Bad Gateway", "the target closed without answering"))
+                else:
+                    client.sendall(received)
+                return
+            received += chunk
+        head, _blank, rest = received.partition(b"\r\n\r\n")
+        client.sendall(_closing_head(head) + rest)
+        while chunk := upstream.recv(65536):
+            client.sendall(chunk)
+
+    def _pipe(self, first: socket.socket, second: socket.socket) -> None:
+        """Copy bytes both ways until either side closes, an error, or `timeout` seconds of silence."""
+        other = {first: second, second: first}
+        with selectors.DefaultSelector() as selector:
+            selector.register(first, selectors.EVENT_READ)
+            selector.register(second, selectors.EVENT_READ)
+            while True:
+                ready = selector.select(self.timeout)
+                if not ready:
+                    return
+                for key, _events in ready:
+                    source: socket.socket = key.fileobj  # type: ignore[assignment]
+                    chunk = source.recv(65536)
+                    if not chunk:
+                        return
+                    other[source].sendall(chunk)
+
+
+def _read_head(reader: BinaryIO) -> tuple[str, str, list[tuple[str, str]]]:
+    line = reader.readline(MAX_LINE + 1)
+    if not line:
+        raise _BadRequest("no request")
+    fields = line.decode("latin-1").split()
+    if len(fields) != 3 or len(line) > MAX_LINE:
+        raise _BadRequest("malformed request line")
+    method, target, _version = fields
+    headers = []
+    while True:
+        line = reader.readline(MAX_LINE + 1)
+        if line in (b"\r\n", b"\n", b""):
+            return method.upper(), target, headers
+        if len(headers) >= MAX_HEADERS:
+            raise _BadRequest("too many headers")
+        name, colon, value = line.decode("latin-1").partition(":")
+        if not colon:
+            raise _BadRequest("malformed header line")
+        headers.append((name.strip(), value.strip()))
+
+
+def _read_body(reader: BinaryIO, headers: list[tuple[str, str]]) -> bytes:
+    values = {name.lower(): value for name, value in headers}
+    if "chunked" in values.get("transfer-encoding", "").lower():
+        return _read_chunked(reader)
+    try:
+        length = int(values.get("content-length") or 0)
+    except ValueError:
+        raise _BadRequest("bad Content-Length") from None
+    return reader.read(length) if length > 0 else b""
+
+
+def _read_chunked(reader: BinaryIO) -> bytes:
+    chunks = []
+    while True:
+        try:
+            size = int(reader.readline(MAX_LINE).split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            raise _BadRequest("bad chunk size") from None
+        if size == 0:
+            while reader.readline(MAX_LINE).strip():  # trailers
+                pass
+            return b"".join(chunks)
+        chunks.append(reader.read(size))
+        reader.readline(MAX_LINE)
+
+
+def _upstream_request(method: str, parts: SplitResult, headers: list[tuple[str, str]], body: bytes) -> bytes:
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    kept = [(name, value) for name, value in headers if name.lower() not in _NOT_FORWARDED]
+    if not any(name.lower() == "host" for name, _value in kept):
+        kept.insert(0, ("Host", parts.netloc))
+    if body or method in ("PUT", "POST", "PATCH"):
+        kept.append(("Content-Length", str(len(body))))
+    kept.append(("Connection", "close"))
+    lines = [f"{method} {path} HTTP/1.1", *(f"{name}: {value}" for name, value in kept)]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def _closing_head(head: bytes) -> bytes:
+    """The answer's status line and headers, saying the connection closes after it."""
+    lines = head.split(b"\r\n")
+    kept = [
+        line
+        for line in lines[1:]
+        if line.split(b":", 1)[0].strip().lower() not in (b"connection", b"keep-alive", b"proxy-connection")
+    ]
+    return b"\r\n".join([lines[0], *kept, b"Connection: close"]) + b"\r\n\r\n"
+
+
+def _short_answer(status: int, reason: str, text: str) -> bytes:
+    body = (text + "\n").encode("utf-8")
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body

@@ -1,0 +1,47 @@
+"""The spellings in which a hostile server may quote a secret back (the `echo` fault)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from urllib.parse import quote
+
+SPELLINGS = ("plain", "html-hex", "html-dec", "percent-slash", "java-urlencoder", "base64", "hex")
+
+# html-dec: decimal references for the quotes, named ones for the rest (as MarkupSafe/Jinja write them).
+_HTML_DECIMAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"}
+_JAVA_KEPT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*_")
+
+
+def spell(text: str, spelling: str) -> str:
+    """`text` written the way `spelling` names."""
+    if spelling == "plain":
+        return text
+    if spelling == "html-hex":
+        return html.escape(text, quote=True)  # &amp; &lt; &gt; &quot; &#x27;
+    if spelling == "html-dec":
+        return "".join(_HTML_DECIMAL.get(char, char) for char in text)
+    if spelling == "percent-slash":
+        return quote(text)  # keeps "/", UTF-8, upper-case hex
+    if spelling == "java-urlencoder":
+        return java_urlencoded(text)
+    if spelling == "base64":
+        return base64.b64encode(text.encode("utf-8")).decode("ascii")
+    if spelling == "hex":
+        return text.encode("utf-8").hex()
+    raise ValueError(f"unknown spelling {spelling!r}")
+
+
+def java_urlencoded(text: str) -> str:
+    """What Java's URLEncoder.encode(text, "UTF-8") returns: `.-*_` and ASCII letters and digits kept,
+    space as `+`, every other byte of the UTF-8 form as upper-case %XX (so `~` becomes `%7E`)."""
+    spelled = []
+    for char in text:
+        if char in _JAVA_KEPT:
+            spelled.append(char)
+        elif char == " ":
+            spelled.append("+")
+        else:
+            # A lone surrogate becomes "?" (%3F), as Java's encoder writes an unmappable character.
+            spelled.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "replace"))
+    return "".join(spelled)
