@@ -79,7 +79,6 @@ class FlexiClient:
         self.session.mount("https://", self.adapter)
         self.session.mount("http://", self.adapter)
         self.session.verify = connection.verify
-        self.session.max_redirects = 0
         self.proxy_secrets: set[str] = set()
         if connection.use_proxy:
             # Only http_proxy, https_proxy and no_proxy, as ansible.builtin.uri; requests alone would take all_proxy.

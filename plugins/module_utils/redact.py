@@ -38,6 +38,7 @@ def _encodings(text: str) -> set[str]:
         escape(text, {'"': "&#x22;", "'": "&#x27;"}),
         json.dumps(text)[1:-1],
         json.dumps(text, ensure_ascii=False)[1:-1],
+        repr(text)[1:-1],
     }
 
 

@@ -89,7 +89,7 @@ def desired_settings(params: Mapping[str, Any]) -> DesiredSettings:
 def stored_value_warnings(current: SmtpSettings) -> list[str]:
     """Warnings about stored values the module reports as they are because they are not what Flexi should hold."""
     if isinstance(current.port, str):
-        return [f"Flexi holds the port {current.port!r}, which is not a whole number; give port to repair it."]
+        return [f"Flexi holds the port '{current.port}', which is not a whole number; give port to repair it."]
     return []
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
+from ansible.module_utils.common import warnings
 from ansible.module_utils.testing import patch_module_args
 
 from tests.collection_path import install
@@ -17,6 +18,13 @@ install()
 
 API_USER = "admin"
 API_PASSWORD = "admin-secret"
+
+
+def warning_texts(result: dict[str, Any]) -> list[str]:
+    """The warnings of a module result as text: plain strings before ansible-core 2.19, summaries from 2.19 on."""
+    return [
+        warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])
+    ]
 
 
 @pytest.fixture
@@ -32,6 +40,9 @@ def run_module(capsys) -> Callable[..., dict[str, Any]]:
     def run(name: str, args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
         module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
         full_args = {**args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
+        # Warnings collect in module-level state of ansible-core; each run starts without the last run's.
+        warnings._global_warnings.clear()
+        warnings._global_deprecations.clear()
         with patch_module_args(full_args), pytest.raises(SystemExit):
             module.main()
         captured = capsys.readouterr()

@@ -1,0 +1,245 @@
+"""A server that redirects, drips, echoes secrets, or answers 200 with the wrong thing gets a clean, safe failure.
+
+Each case is played by the emulator's fault modes; a second emulator stands for "another host" and must never hear
+from the module.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.emulator.faults import Fault
+from tests.emulator.spellings import SPELLINGS, spell
+from tests.security.conftest import API_PASSWORD, API_USER, warning_texts
+
+SMTP_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
+REDIRECTS = (301, 302, 303, 307, 308)
+SMTP_PASSWORD = "Smtp-Secret-42"
+# Passwords whose every spelling differs from the plain text: quotes, ampersand, slash, tilde, star, space, ř.
+HARD_API_PASSWORD = "Ap'i \"p&ss/~*ř"
+HARD_SMTP_PASSWORD = "Sm'tp <p&ss>/~*ö"
+
+
+@pytest.fixture
+def other_host(emulator_factory):
+    """A second Flexi that a redirect points to; nothing may ever reach it."""
+    return emulator_factory()
+
+
+# Redirects (never followed)
+
+CALLS = {
+    "read": ("flexi_smtp_info", {}, {"method": "GET"}, "GET"),
+    "write": ("flexi_smtp", {"host": "smtp.example.com", "smtp_password": SMTP_PASSWORD}, {"method": "PUT"}, "PUT"),
+    "test mail": (
+        "flexi_smtp",
+        {"test_email": "it@example.com", "test_email_when": "always"},
+        {"match_query": "testMail"},
+        "GET",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("status", REDIRECTS)
+@pytest.mark.parametrize("call", CALLS)
+def test_redirect_fails_with_its_status_and_location_and_sends_nothing_there(
+    emulator, other_host, run_module, module_args, call, status
+):
+    module, options, matching, method = CALLS[call]
+    location = other_host.url + SMTP_PATH
+    emulator.inject(Fault("redirect", status=status, location=location, **matching))
+
+    result = run_module(module, {**module_args, **options})
+
+    assert result["failed"] is True
+    assert result["status"] == status
+    assert result["method"] == method
+    assert f"redirect to {location}" in result["msg"]
+    assert "never followed" in result["msg"]
+    assert other_host.requests == []
+    assert emulator.state.stored()["host"] != "smtp.example.com"
+
+
+def test_redirect_location_holding_the_password_is_masked(emulator, run_module, module_args):
+    emulator.inject(Fault("redirect", status=302, location=f"ftp://evil.example/{API_PASSWORD}"))
+
+    result = run_module("flexi_smtp_info", module_args)
+
+    assert result["msg"].startswith("Flexi answered HTTP 302 to GET ")
+    assert "ftp://evil.example/********" in result["msg"]
+    assert API_PASSWORD not in run_module.outputs[-1]
+
+
+# Slow servers: timeout bounds the whole request
+
+
+@pytest.mark.parametrize("phase", ["headers", "body"])
+@pytest.mark.parametrize(("module", "options", "method"), [
+    ("flexi_smtp_info", {}, "GET"),
+    ("flexi_smtp", {"host": "smtp.example.com"}, "PUT"),
+])  # fmt: skip
+def test_dripping_server_fails_within_the_timeout(emulator, run_module, module_args, phase, module, options, method):
+    emulator.inject(Fault("drip", delay=0.2, phase=phase, method=method))
+    started = time.monotonic()
+
+    result = run_module(module, {**module_args, **options, "timeout": 2})
+
+    elapsed = time.monotonic() - started
+    assert result["failed"] is True
+    assert result["status"] == -1
+    assert result["method"] == method
+    assert result["msg"].startswith(f"Flexi did not answer within 2 s ({method} {emulator.url}{SMTP_PATH})")
+    assert elapsed < 3.0
+
+
+# 200 answers that are not what was asked for
+
+NOT_SETTINGS = {
+    "other root": ("<firma><nazev>ACME</nazev></firma>", "application/xml", "(<firma> instead of <nastaveni-smtp>)"),
+    "namespaced root": (
+        '<nastaveni-smtp xmlns="urn:other"><host>x</host></nastaveni-smtp>',
+        "application/xml",
+        "instead of <nastaveni-smtp>",
+    ),
+    "winstrom failure": (
+        '<winstrom version="1.0"><success>false</success><message>Databáze je zamčena</message></winstrom>',
+        "application/xml",
+        "Databáze je zamčena",
+    ),
+    "proxy login page": (
+        "<html><body><form action='/login'><input name=user><input type=password></form></body></html>",
+        "text/html",
+        "not well-formed XML",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NOT_SETTINGS)
+def test_a_200_answer_that_is_not_the_settings_fails_with_status_url_and_body(emulator, run_module, module_args, case):
+    body, content_type, expected = NOT_SETTINGS[case]
+    emulator.inject(Fault("raw", status=200, body=body, content_type=content_type))
+
+    result = run_module("flexi_smtp_info", module_args)
+
+    assert result["failed"] is True
+    assert result["status"] == 200
+    assert result["method"] == "GET"
+    assert result["url"] == emulator.url + SMTP_PATH
+    assert result["msg"].startswith(f"Flexi answered HTTP 200 to GET {emulator.url}{SMTP_PATH}, but ")
+    assert expected in result["msg"]
+    assert result["response"] == body
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("<error><message>SMTP connect failed</message></error>", "application/xml", "SMTP connect failed"),
+        ('<winstrom version="1.0"><success>false</success></winstrom>', "application/xml", "does not confirm"),
+        ("<html><body>Přihlaste se</body></html>", "text/html", "does not confirm"),
+        ("Gateway says hello", "text/plain", "not well-formed XML"),
+    ],
+)
+def test_test_mail_counts_as_sent_only_when_flexi_confirms_it(
+    emulator, run_module, module_args, body, content_type, expected
+):
+    emulator.inject(Fault("raw", status=200, body=body, content_type=content_type, match_query="testMail"))
+
+    result = run_module("flexi_smtp", {**module_args, "test_email": "it@example.com", "test_email_when": "always"})
+
+    assert result["failed"] is True
+    assert result["changed"] is False
+    assert result["test_email"] == {"sent": False, "recipient": "it@example.com"}
+    assert result["status"] == 200
+    assert expected in result["msg"]
+    assert result["response"] == body
+
+
+def test_broken_content_encoding_is_a_clean_failure(emulator, run_module, module_args):
+    emulator.inject(
+        Fault("raw", status=200, body="<nastaveni-smtp/>", content_type="application/xml",
+              headers=(("Content-Encoding", "gzip"),))
+    )  # fmt: skip
+
+    result = run_module("flexi_smtp_info", module_args)
+
+    assert result["failed"] is True
+    assert result["status"] == -1
+    assert result["msg"].startswith(f"Flexi's answer to GET {emulator.url}{SMTP_PATH} could not be decoded")
+
+
+# Licences
+
+
+@pytest.mark.parametrize(
+    ("licence", "status", "message", "hint"),
+    [
+        ("no-rest-write", 402, "Licence nezahrnuje zápis přes REST API.", "does not include writing through the REST"),
+        ("operation-forbidden", 403, "Licence tuto operaci nepovoluje.", "licence does not permit the operation"),
+    ],
+)
+def test_licence_refusals_quote_flexi_and_say_what_to_do(emulator_factory, run_module, licence, status, message, hint):
+    emulator = emulator_factory(licence=licence)
+    args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
+
+    result = run_module("flexi_smtp", {**args, "host": "smtp.example.com"})
+
+    assert result["failed"] is True
+    assert result["status"] == status
+    assert result["msg"].startswith(f"Flexi answered HTTP {status} to PUT {emulator.url}{SMTP_PATH}: {message} ")
+    assert hint in result["msg"]
+
+
+# Secrets echoed in other spellings
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_echoed_secrets_are_masked_in_every_spelling(emulator_factory, run_module, spelling):
+    emulator = emulator_factory(users={API_USER: HARD_API_PASSWORD})
+    emulator.inject(Fault("echo", spelling=spelling, method="PUT"))
+    args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": HARD_API_PASSWORD}
+
+    result = run_module("flexi_smtp", {**args, "host": "smtp.example.com", "smtp_password": HARD_SMTP_PASSWORD})
+
+    assert result["status"] == 400
+    assert result["msg"].count("********") == 2  # both were echoed, both masked
+    output = run_module.outputs[-1]
+    for secret in (HARD_API_PASSWORD, HARD_SMTP_PASSWORD):
+        assert spell(secret, spelling) not in output
+        assert spell(secret, spelling) not in result["response"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_secret_echoed_into_a_stored_value_is_masked_in_the_warning(emulator_factory, run_module, spelling):
+    emulator = emulator_factory(users={API_USER: HARD_API_PASSWORD})
+    spelled = spell(HARD_API_PASSWORD, spelling)
+    document = f"<nastaveni-smtp><port>{spelled.replace('&', '&amp;').replace('<', '&lt;')}</port></nastaveni-smtp>"
+    emulator.inject(Fault("raw", status=200, body=document, content_type="application/xml"))
+    args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": HARD_API_PASSWORD}
+
+    result = run_module("flexi_smtp_info", args)
+
+    if spelled.isdigit():
+        pytest.skip("this spelling is a number, so it is no warning")
+    assert warning_texts(result) == [
+        "Flexi holds the port '********', which is not a whole number; give port to repair it."
+    ]
+    assert spelled not in run_module.outputs[-1]
+
+
+# Stored port that is not a number
+
+
+def test_stored_port_that_is_not_a_number_is_reported_and_repaired(emulator_factory, run_module):
+    emulator = emulator_factory(initial={"port": "465.0"})
+    args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
+
+    read = run_module("flexi_smtp_info", args)
+    repaired = run_module("flexi_smtp", {**args, "port": 25})
+
+    assert read["settings"]["port"] == "465.0"
+    assert warning_texts(read) == ["Flexi holds the port '465.0', which is not a whole number; give port to repair it."]
+    assert repaired["changed"] is True
+    assert repaired["diff"] == {"before": {"port": "465.0"}, "after": {"port": 25}}
+    assert emulator.state.stored()["port"] == "25"
