@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import http.client
+import socket
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -189,7 +190,9 @@ class FlexiClient:
         where = self._where(method, params)
         url = self._public_url(params)
         reason = redact(_root_cause(exc), self.proxy_secrets)
-        if deadline.expired() or isinstance(exc, requests.exceptions.ReadTimeout):
+        if isinstance(exc, requests.exceptions.ConnectTimeout) and not deadline.expired():
+            return _RetryableFailure(FlexiError(f"No connection ({where}): {reason}.", method=method, url=url))
+        if deadline.expired() or _is_read_timeout(exc):
             return FlexiError(
                 f"Flexi did not answer within {deadline.budget:g} s ({where}); raise timeout if the server is slow.",
                 method=method,
@@ -209,8 +212,6 @@ class FlexiClient:
                 method=method,
                 url=url,
             )
-        if isinstance(exc, requests.exceptions.ConnectTimeout):
-            return _RetryableFailure(FlexiError(f"No connection ({where}): {reason}.", method=method, url=url))
         if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
             return _RetryableFailure(
                 FlexiError(f"Connection to Flexi failed ({where}): {reason}.", method=method, url=url)
@@ -299,6 +300,20 @@ def _read_limited(response: Any) -> bytes:
         if len(body) > MAX_DOCUMENT_BYTES:
             break  # parse_document rejects it; no need to read the rest
     return bytes(body)
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    """True for a read that timed out, also when requests wraps it in a ConnectionError (mid-body)."""
+    timeouts = (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, socket.timeout)
+    seen = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, timeouts):
+            return True
+        seen.add(id(cause))
+        inner = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        cause = inner or cause.__cause__ or cause.__context__
+    return False
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -32,7 +32,8 @@ options:
   port:
     description:
       - TCP port of the SMTP server, usually V(465) with O(encryption_mode=SSL) or V(587) with V(STARTTLS).
-      - Must be between 1 and 65535; checked before any request (Flexi itself would accept 0).
+      - Must be between 1 and 65535; checked before any request (Flexi itself would accept 0). A boolean such as
+        C(yes) is refused.
     type: int
   smtp_username:
     description:
@@ -69,11 +70,14 @@ options:
     choices: [NEVER, STARTTLS, TLS, SSL]
   test_email:
     description:
-      - Recipient of Flexi's test mail (subject C(Testovací email)), exactly one address. Checked before any request.
+      - Recipient of Flexi's test mail (subject C(Testovací email)), exactly one bare address such as
+        V(it-team@example.com), without a display name. Checked before any request.
       - The mail goes through the settings stored in Flexi, so a delivered test mail proves the settings work.
       - Never sent in check mode. Sending it does not by itself make the task report a change.
       - If the settings were saved but the test mail fails, the task fails, reports a change, and says that the
         settings were saved, quoting Flexi's message.
+      - The mail counts as sent only when Flexi confirms it (its settings document or a success document); any
+        other answer fails the task.
     type: str
   test_email_when:
     description:
@@ -153,8 +157,11 @@ settings:
       type: str
       sample: smtp.example.com
     port:
-      description: SMTP server port; null when none is stored.
-      type: int
+      description:
+        - SMTP server port; null when none is stored.
+        - When Flexi holds something that is not a whole number, that text as stored, with a warning; give O(port)
+          to repair it.
+      type: raw
       sample: 465
     smtp_username:
       description: SMTP login; empty when none is stored.

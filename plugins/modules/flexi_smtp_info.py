@@ -49,8 +49,10 @@ settings:
       type: str
       sample: smtp.example.com
     port:
-      description: SMTP server port; null when none is stored.
-      type: int
+      description:
+        - SMTP server port; null when none is stored.
+        - When Flexi holds something that is not a whole number, that text as stored, with a warning.
+      type: raw
       sample: 465
     smtp_username:
       description: SMTP login; empty when none is stored.
