@@ -179,6 +179,30 @@ def test_no_proxy_naming_the_server_bypasses_the_proxy(emulator, forward_proxy, 
     assert len(emulator.requests) == 1
 
 
+def test_empty_lower_case_no_proxy_cancels_upper_case_no_proxy_as_uri_does(
+    emulator, forward_proxy, run_module, monkeypatch
+):
+    monkeypatch.setenv("http_proxy", forward_proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "")
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == [ProxiedRequest("GET", emulator.url + COMPANY_PATH)]
+
+
+@pytest.mark.parametrize("no_proxy", ["*", "127.0.0.1:0,.example.com,127.0.0.1"])
+def test_no_proxy_patterns_read_as_uri_reads_them(emulator, forward_proxy, run_module, monkeypatch, no_proxy):
+    monkeypatch.setenv("http_proxy", forward_proxy.url)
+    monkeypatch.setenv("no_proxy", no_proxy)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == []
+
+
 def test_use_proxy_false_bypasses_the_proxy(emulator_factory, forward_proxy, run_module, monkeypatch):
     emulator = emulator_factory(tls=True)
     monkeypatch.setenv("http_proxy", forward_proxy.url)
