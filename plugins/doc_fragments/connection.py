@@ -12,8 +12,12 @@ class ModuleDocFragment:
 options:
   url:
     description:
-      - Base URL of the ABRA Flexi server, scheme, host and port only, for example C(https://flexi.example.com:5434).
-      - A trailing slash is tolerated; a path, query or credentials in the URL are rejected.
+      - Where the ABRA Flexi API is reachable, for example C(https://flexi.example.com:5434).
+      - When Flexi is served under a path behind a reverse proxy, include that path, for example
+        C(https://erp.example.com/flexi); requests then go to C(https://erp.example.com/flexi/c/{company}/...).
+      - A trailing slash is tolerated. Credentials, a query, a fragment, C(.) or C(..) path segments and a company
+        URL (C(.../c/...)) are rejected; give the company in O(company) and the credentials in O(username) and
+        O(password).
       - If not set, the E(ABRAFLEXI_URL) environment variable of the host that runs the module is used.
     type: str
     required: true
@@ -47,12 +51,26 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each answer from Flexi. Reads and writes are retried a few times on connection errors
-        and HTTP 502, 503 or 504, never for longer than this in total.
-      - A test mail request waits at least 45 seconds, because Flexi itself waits up to 30 seconds for the SMTP server.
+      - Seconds a whole request to Flexi may take, connecting, headers and body together (not per read).
+      - Reads and writes are retried a few times on connection errors and HTTP 502, 503 or 504, never for longer
+        than this in total.
+      - A test mail request gets at least 45 seconds, because Flexi itself waits up to 30 seconds for the SMTP
+        server.
       - If not set, the E(ABRAFLEXI_TIMEOUT) environment variable is used, else C(30).
     type: int
     default: 30
+  use_proxy:
+    description:
+      - Use the proxy that the E(https_proxy) or E(http_proxy) environment variable names for the scheme of O(url),
+        unless E(no_proxy) covers the server, as M(ansible.builtin.uri) does.
+      - >-
+        These are the variables of the process that runs the module, including those a task sets with its
+        C(environment) keyword. A lower-case variable wins over its upper-case spelling, even when empty, so
+        C(no_proxy: "") in a task cancels an inherited E(NO_PROXY).
+      - E(all_proxy) and C(~/.netrc) are never read.
+      - Set to V(false) to connect to O(url) directly whatever the environment says.
+    type: bool
+    default: true
 requirements:
   - requests >= 2.25
   - lxml >= 4.6

@@ -8,10 +8,11 @@ from __future__ import annotations
 import http.client
 import socket
 import time
+import urllib.request
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Optional
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import ConnectionSettings, url_secrets
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
@@ -82,9 +83,7 @@ class FlexiClient:
         self.session.verify = connection.verify
         self.proxy_secrets: set[str] = set()
         if connection.use_proxy:
-            # Only http_proxy, https_proxy and no_proxy, as ansible.builtin.uri; requests alone would take all_proxy.
-            proxies = requests.utils.get_environ_proxies(self.url)
-            self.session.proxies = {scheme: proxies[scheme] for scheme in ("http", "https") if scheme in proxies}
+            self.session.proxies = environment_proxies(self.url)
             for proxy in self.session.proxies.values():
                 self.proxy_secrets |= url_secrets(proxy)
         if connection.verify is False:
@@ -283,6 +282,19 @@ class FlexiClient:
 
     def _where(self, method: str, params: Params = None) -> str:
         return f"{method} {self._public_url(params)}"
+
+
+def environment_proxies(url: str) -> dict[str, str]:
+    """The proxies http_proxy / https_proxy name for url, or none when no_proxy covers its host.
+
+    Read as urllib (so ansible.builtin.uri) reads them: a lower-case variable wins over its upper-case spelling even
+    when empty, so a task's `no_proxy: ""` cancels an inherited NO_PROXY, which requests would still apply; and
+    all_proxy, which requests would take, does not count.
+    """
+    environment = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass_environment(urlsplit(url).netloc, environment):
+        return {}
+    return {scheme: environment[scheme] for scheme in ("http", "https") if scheme in environment}
 
 
 class _RetryableFailure(Exception):

@@ -74,6 +74,17 @@ def test_differing_fields_keep_before_and_after():
     assert check["target"] == {"url": "https://flexi.example.com:5434", "company": "demo_s_r_o_"}
 
 
+def test_url_with_a_path_prefix_shows_in_the_target_as_given():
+    result = flexi_result({"host": "a"}, {"host": "b"})
+    result["invocation"]["module_args"]["url"] = "https://erp.example.com/flexi/"
+
+    report = one_host_report(result)
+
+    assert only_check(report)["target"] == {"url": "https://erp.example.com/flexi/", "company": "demo_s_r_o_"}
+    assert "https://erp.example.com/flexi/" in render_markdown(report)
+    assert '<span class="url">https://erp.example.com/flexi/</span>' in render_html(report)
+
+
 @pytest.mark.parametrize(
     ("before", "after", "check_mode", "expected"),
     [

@@ -30,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cert-dir", help="where to write the CA and server PEM files (kept); temporary otherwise")
     parser.add_argument("--user", action="append", metavar="NAME:PASS", help="admin user (repeatable)")
     parser.add_argument("--limited-user", action="append", metavar="NAME:PASS", help="user without the admin right")
+    parser.add_argument(
+        "--path-prefix",
+        default="",
+        metavar="PATH",
+        help="serve under this path, e.g. /flexi, as behind a reverse proxy",
+    )
     parser.add_argument("--companies", default="demo_s_r_o_", help="comma-separated company database ids")
     parser.add_argument("--smtp-scope", choices=("server", "company"), default="server")
     parser.add_argument("--write-status", type=int, choices=(200, 201), default=201)
@@ -83,6 +89,7 @@ def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
         "licence": args.licence,
         "smtp_cafile": args.smtp_cafile,
         "smtp_timeout": args.smtp_timeout,
+        "path_prefix": args.path_prefix,
     }
     if args.user:
         overrides["users"] = _accounts(args.user, parser)

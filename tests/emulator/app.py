@@ -102,10 +102,15 @@ class Answer:
 
 @dataclass(frozen=True)
 class _Call:
-    """A request taken apart: path without query, decoded query, Basic credentials, wanted answer format."""
+    """A request taken apart: path without query, decoded query, Basic credentials, wanted answer format.
+
+    `route` is the path Flexi sees once the reverse proxy in front has taken off `path_prefix`; None when the
+    path lies outside the prefix (the proxy answers that itself).
+    """
 
     method: str
     path: str
+    route: str | None
     query: dict[str, str]
     user: str | None
     password: str | None
@@ -125,7 +130,7 @@ class FlexiApp:
 
     def handle(self, request: IncomingRequest) -> Answer:
         place = self.state.open_record()
-        call = _take_apart(request)
+        call = _take_apart(request, self.options.path_prefix)
         write = read_write_body(request.body, call.body_format) if call.method in WRITE_METHODS else WriteBody()
         try:
             answer = self._answer(call, write)
@@ -137,6 +142,9 @@ class FlexiApp:
         return answer
 
     def _answer(self, call: _Call, write: WriteBody) -> Answer:
+        if call.route is None:
+            # A reverse proxy that forwards only the prefix answers everything else itself, before Flexi sees it.
+            return Answer(404, html_error_page(404), "text/html")
         fault = self.faults.take(call.method, call.query)
         if fault is not None and fault.kind == "slow":
             self.stopping.wait(fault.delay)
@@ -157,19 +165,20 @@ class FlexiApp:
     # routes
 
     def _route(self, call: _Call, write: WriteBody, role: str) -> Answer:
-        if call.path in ("/status", "/status.json"):
+        route = call.route or "/"
+        if route in ("/status", "/status.json"):
             return self._json_only(call, self._status())
-        if call.path in ("/c", "/c.json"):
+        if route in ("/c", "/c.json"):
             return self._json_only(call, self._companies())
-        segments = call.path.split("/")
+        segments = route.split("/")
         if len(segments) < 3 or segments[1] != "c" or not segments[2]:
-            return self._error(404, NOT_FOUND_MESSAGE.format(path=call.path), call.fmt)
+            return self._error(404, NOT_FOUND_MESSAGE.format(path=route), call.fmt)
         company = unquote(segments[2])
         if not self.state.has_company(company):
             return self._error(404, NO_COMPANY_MESSAGE.format(company=company), call.fmt)
         resource, dot, suffix = "/".join(segments[3:]).partition(".")
         if resource != SMTP_RESOURCE:
-            return self._error(404, NOT_FOUND_MESSAGE.format(path=call.path), call.fmt)
+            return self._error(404, NOT_FOUND_MESSAGE.format(path=route), call.fmt)
         if dot and suffix not in ("xml", "json"):
             return self._error(406, NO_FORMAT_MESSAGE.format(suffix=suffix), "xml")
         return self._smtp(call, write, role, company)
@@ -289,7 +298,7 @@ def echo_message(fault: Fault, header_password: str | None, body_password: str |
     return "x" * fault.pad + "Požadavek odmítnut; " + "; ".join(parts or ["bez hesla"])
 
 
-def _take_apart(request: IncomingRequest) -> _Call:
+def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
     parts = urlsplit(request.target)
     user, password = _basic_credentials(request.headers.get("Authorization"))
     last_segment = parts.path.rpartition("/")[2]
@@ -299,12 +308,24 @@ def _take_apart(request: IncomingRequest) -> _Call:
     return _Call(
         method=request.method.upper(),
         path=parts.path,
+        route=_within_prefix(parts.path, path_prefix),
         query=dict(parse_qsl(parts.query, keep_blank_values=True)),
         user=user,
         password=password,
         fmt=fmt,
         body_format="json" if suffix == "json" or "json" in content_type else "xml",
     )
+
+
+def _within_prefix(path: str, path_prefix: str) -> str | None:
+    """`path` without `path_prefix` (at least "/"), or None when it does not start with that whole prefix."""
+    if not path_prefix:
+        return path
+    if path == path_prefix:
+        return "/"
+    if path.startswith(path_prefix + "/"):
+        return path[len(path_prefix) :]
+    return None
 
 
 def _negotiated(accept: str) -> str:

@@ -13,7 +13,7 @@ import logging
 import selectors
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 from urllib.parse import SplitResult, urlsplit
 
@@ -35,10 +35,15 @@ _NOT_FORWARDED = frozenset(
 
 @dataclass(frozen=True)
 class ProxiedRequest:
-    """What the proxy received: the method and the target (an absolute URL, or `host:port` for CONNECT)."""
+    """What the proxy received: the method and the target (an absolute URL, or `host:port` for CONNECT).
+
+    `headers` are the request's own headers as the proxy read them (for CONNECT: all it can read in clear);
+    left out of comparisons, so tests can match on method and target alone.
+    """
 
     method: str
     target: str
+    headers: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 class _BadRequest(Exception):
@@ -175,7 +180,7 @@ class ForwardProxy:
                 client.sendall(_short_answer(400, "Bad Request", str(exc)))
                 return
             with self._lock:
-                self._received.append(ProxiedRequest(method, target))
+                self._received.append(ProxiedRequest(method, target, tuple(headers)))
             if method == "CONNECT":
                 self._tunnel(client, target)
             else:

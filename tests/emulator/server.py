@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import selectors
 import socket
 import ssl
@@ -27,6 +28,8 @@ IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit idle
 HANDSHAKE_TIMEOUT = 10.0
 DRIP_LIMIT = 120.0  # seconds a dripping answer may take before the emulator gives up and closes the line
 
+# One or more "/segment" parts of unreserved characters; no trailing slash, no "." or ".." segment.
+_PATH_PREFIX = re.compile(r"(/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)+")
 _CHOICES = {
     "smtp_scope": ("server", "company"),
     "write_status": (200, 201),
@@ -59,6 +62,8 @@ class EmulatorOptions:
     initial: Mapping[str, Any] | None = None
     port: int = 0
     cert_dir: str | None = None
+    # Serve under this path, as Flexi behind a reverse proxy at e.g. https://erp.example.com/flexi; "" for none.
+    path_prefix: str = ""
 
     def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
@@ -71,6 +76,8 @@ class EmulatorOptions:
         if self.smtp_timeout <= 0:
             raise ValueError("smtp_timeout must be positive")
         normalise_fields(self.initial or {})  # fails early on an unknown field name
+        if self.path_prefix and not _PATH_PREFIX.fullmatch(self.path_prefix):
+            raise ValueError(f"path_prefix must look like /flexi or /erp/flexi, not {self.path_prefix!r}")
 
 
 class EmulatorServer:
@@ -150,7 +157,7 @@ class EmulatorServer:
     @property
     def url(self) -> str:
         scheme = "https" if self.options.tls else "http"
-        return f"{scheme}://{HOST}:{self.port}"
+        return f"{scheme}://{HOST}:{self.port}{self.options.path_prefix}"
 
     @property
     def ca_path(self) -> str | None:

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.stub import StubAnswer
-
-
-@pytest.fixture
-def proxy(stub_factory):
-    """A would-be proxy that counts every connection it gets."""
-    return stub_factory(lambda request: StubAnswer(502, b"proxied", "text/plain"))
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
 @pytest.mark.parametrize(
@@ -22,16 +16,17 @@ def proxy(stub_factory):
     [("ALL_PROXY", True), ("all_proxy", True), ("HTTP_PROXY", False), ("http_proxy", False)],
 )
 def test_proxy_variables_are_ignored_unless_asked_for(
-    emulator, run_module, module_args, proxy, monkeypatch, variable, use_proxy
+    emulator, run_module, module_args, forward_proxy, monkeypatch, variable, use_proxy
 ):
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.setenv(variable, proxy.url)
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv(variable, forward_proxy.url)
 
     result = run_module("flexi_smtp_info", {**module_args, "use_proxy": use_proxy})
 
     assert "failed" not in result
-    assert proxy.connections == 0
+    assert forward_proxy.requests == []
     assert [request.user for request in emulator.requests] == ["admin"]
 
 

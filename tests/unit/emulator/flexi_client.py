@@ -21,21 +21,26 @@ class FlexiClient:
         self.emulator = emulator
         self.session = requests.Session()
         self.session.auth = ADMIN
-        if emulator.ca_path:
-            self.session.verify = emulator.ca_path
+        # Per request, not as session.verify: requests lets REQUESTS_CA_BUNDLE override a session's verify.
+        self.verify: str | bool = emulator.ca_path or True
 
     def url(self, path: str = SMTP_PATH) -> str:
         return self.emulator.url + path
 
     def get(self, path: str = SMTP_PATH, **kwargs: Any) -> requests.Response:
-        return self.session.get(self.url(path), timeout=10, **kwargs)
+        return self.request("GET", path, **kwargs)
 
     def test_mail(self, recipient: str, path: str = SMTP_PATH, **kwargs: Any) -> requests.Response:
-        return self.session.get(self.url(path), params={"testMail": recipient}, timeout=10, **kwargs)
+        return self.request("GET", path, params={"testMail": recipient}, **kwargs)
 
     def write(self, body: str | bytes, method: str = "PUT", path: str = SMTP_PATH, **kwargs: Any) -> requests.Response:
         data = body.encode("utf-8") if isinstance(body, str) else body
-        return self.session.request(method, self.url(path), data=data, timeout=10, **kwargs)
+        return self.request(method, path, data=data, **kwargs)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("verify", self.verify)
+        kwargs.setdefault("timeout", 10)
+        return self.session.request(method, self.url(path), **kwargs)
 
     def close(self) -> None:
         self.session.close()

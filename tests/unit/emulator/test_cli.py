@@ -235,3 +235,31 @@ def test_cli_rejects_unknown_fault_kind():
 def test_cli_rejects_invalid_fault_specs(spec):
     with pytest.raises(ValueError):
         parse_fault(spec)
+
+
+def test_cli_path_prefix_serves_under_it_and_prints_it_in_the_url(run):
+    emulator = run("tests.emulator", "--path-prefix", "/flexi")
+    url = emulator.line()
+
+    under_prefix = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
+    bare = requests.get(url.removesuffix("/flexi") + SMTP_PATH, auth=ADMIN, timeout=5)
+
+    assert url.endswith("/flexi")
+    assert (under_prefix.status_code, bare.status_code) == (200, 404)
+
+
+def test_cli_path_prefix_becomes_the_path_prefix_option():
+    parser = build_parser()
+
+    options = options_from(parser.parse_args(["--path-prefix", "/erp/flexi"]), parser)
+
+    assert options.path_prefix == "/erp/flexi"
+
+
+def test_cli_rejects_malformed_path_prefix(capsys):
+    parser = build_parser()
+
+    with pytest.raises(SystemExit):
+        options_from(parser.parse_args(["--path-prefix", "flexi/"]), parser)
+
+    assert "path_prefix" in capsys.readouterr().err

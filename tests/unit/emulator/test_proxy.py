@@ -129,3 +129,14 @@ def test_proxy_tunnel_ends_when_the_client_closes(forward_proxy, emulator):
     while emulator.open_connections and time.monotonic() < deadline:
         pause.wait(0.02)
     assert emulator.open_connections == 0
+
+
+def test_proxy_records_request_headers_but_compares_without_them(forward_proxy, emulator):
+    with socket.create_connection(("127.0.0.1", forward_proxy.port), timeout=5) as connection:
+        connection.sendall(f"CONNECT 127.0.0.1:{emulator.port} HTTP/1.1\r\nUser-Agent: probe\r\n\r\n".encode())
+        connection.recv(4096)
+
+    (connect,) = forward_proxy.requests
+
+    assert connect == ProxiedRequest("CONNECT", f"127.0.0.1:{emulator.port}")
+    assert connect.headers == (("User-Agent", "probe"),)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
+from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient, environment_proxies
 from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_settings
 from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document
@@ -265,3 +265,33 @@ def test_certificate_for_another_name_is_refused_even_with_ca_path(emulator_fact
 
     assert caught.value.status == -1
     assert "TLS failure" in caught.value.msg
+
+
+PROXY = "http://proxy.example.com:3128"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, {}),
+        ({"http_proxy": PROXY}, {"http": PROXY}),
+        ({"HTTPS_PROXY": PROXY}, {"https": PROXY}),
+        ({"all_proxy": PROXY}, {}),
+        ({"HTTP_PROXY": PROXY, "http_proxy": ""}, {}),
+        ({"http_proxy": PROXY, "no_proxy": "flexi.example.com"}, {}),
+        ({"http_proxy": PROXY, "no_proxy": ".example.com"}, {}),
+        ({"http_proxy": PROXY, "no_proxy": "*"}, {}),
+        ({"http_proxy": PROXY, "NO_PROXY": "flexi.example.com", "no_proxy": ""}, {"http": PROXY}),
+        ({"http_proxy": PROXY, "no_proxy": "other.example.com"}, {"http": PROXY}),
+    ],
+)
+def test_environment_proxies_read_the_environment_as_urllib_does(monkeypatch, environment, expected):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    proxies = environment_proxies("http://flexi.example.com:5434/flexi/c/x/nastaveni/smtp")
+
+    assert proxies == expected

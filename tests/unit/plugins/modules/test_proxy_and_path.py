@@ -1,0 +1,236 @@
+"""What users see of `url` with a path prefix and of proxies (`use_proxy` and the *_proxy environment)."""
+
+from __future__ import annotations
+
+import base64
+import socket
+
+import pytest
+
+from tests.emulator.proxy import ProxiedRequest
+
+API_PASSWORD = "admin-secret"
+COMPANY_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start every test without proxy variables: CI machines often set some (NO_PROXY above all)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def connection(url: str, **extra: object) -> dict[str, object]:
+    return {"url": url, "company": "demo_s_r_o_", "username": "admin", "password": API_PASSWORD, **extra}
+
+
+# url with a path prefix
+
+
+def test_info_reads_under_the_path_prefix(emulator_factory, run_module):
+    emulator = emulator_factory(path_prefix="/flexi")
+    emulator.state.store(host="smtp.example.cz")
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert result["settings"]["host"] == "smtp.example.cz"
+    assert [(entry.method, entry.path) for entry in emulator.requests] == [("GET", "/flexi" + COMPANY_PATH)]
+
+
+def test_smtp_reads_and_writes_under_the_path_prefix(emulator_factory, run_module):
+    emulator = emulator_factory(path_prefix="/erp/flexi")
+
+    result = run_module("flexi_smtp", {**connection(emulator.url), "host": "smtp.example.cz", "port": 587})
+
+    assert result["changed"] is True
+    assert emulator.state.stored()["host"] == "smtp.example.cz"
+    assert [(entry.method, entry.path) for entry in emulator.requests] == [
+        ("GET", "/erp/flexi" + COMPANY_PATH),
+        ("PUT", "/erp/flexi" + COMPANY_PATH),
+    ]
+
+
+@pytest.mark.parametrize("module", ["flexi_smtp_info", "flexi_smtp"])
+def test_trailing_slash_after_the_path_prefix_is_tolerated(emulator_factory, run_module, module):
+    emulator = emulator_factory(path_prefix="/flexi")
+
+    result = run_module(module, connection(emulator.url + "/"))
+
+    assert "failed" not in result
+    assert [entry.path for entry in emulator.requests] == ["/flexi" + COMPANY_PATH]
+
+
+def test_failure_reports_the_url_with_its_path_prefix(emulator_factory, run_module):
+    emulator = emulator_factory(path_prefix="/flexi")
+
+    result = run_module("flexi_smtp_info", {**connection(emulator.url), "company": "neni_s_r_o_"})
+
+    assert result["failed"] is True
+    assert result["status"] == 404
+    assert result["url"] == f"{emulator.url}/c/neni_s_r_o_/nastaveni/smtp"
+
+
+def test_url_without_the_path_prefix_fails_with_the_proxy_404_and_a_hint(emulator_factory, run_module):
+    emulator = emulator_factory(path_prefix="/flexi")
+
+    result = run_module("flexi_smtp_info", connection(f"http://127.0.0.1:{emulator.port}"))
+
+    assert result["failed"] is True
+    assert result["status"] == 404
+    assert "Check company" in result["msg"]
+    assert "url" in result["msg"]
+
+
+# proxies from the environment
+
+
+@pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY"])
+def test_http_proxy_carries_a_plain_http_read(emulator, forward_proxy, run_module, monkeypatch, variable):
+    monkeypatch.setenv(variable, forward_proxy.url)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == [ProxiedRequest("GET", emulator.url + COMPANY_PATH)]
+    assert [entry.method for entry in emulator.requests] == ["GET"]
+
+
+def test_http_proxy_carries_a_write_under_a_path_prefix(emulator_factory, forward_proxy, run_module, monkeypatch):
+    emulator = emulator_factory(path_prefix="/flexi")
+    monkeypatch.setenv("http_proxy", forward_proxy.url)
+
+    result = run_module("flexi_smtp", {**connection(emulator.url), "host": "smtp.example.cz"})
+
+    assert result["changed"] is True
+    assert forward_proxy.requests == [
+        ProxiedRequest("GET", emulator.url + COMPANY_PATH),
+        ProxiedRequest("PUT", emulator.url + COMPANY_PATH),
+    ]
+    assert emulator.state.stored()["host"] == "smtp.example.cz"
+
+
+@pytest.mark.parametrize("variable", ["https_proxy", "HTTPS_PROXY"])
+def test_https_proxy_tunnels_a_verified_tls_read(emulator_factory, forward_proxy, run_module, monkeypatch, variable):
+    emulator = emulator_factory(tls=True)
+    monkeypatch.setenv(variable, forward_proxy.url)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url, ca_path=emulator.ca_path))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == [ProxiedRequest("CONNECT", f"127.0.0.1:{emulator.port}")]
+    assert [entry.user for entry in emulator.requests] == ["admin"]
+
+
+def test_https_proxy_still_verifies_the_server_certificate(emulator_factory, forward_proxy, run_module, monkeypatch):
+    emulator = emulator_factory(tls=True)
+    monkeypatch.setenv("https_proxy", forward_proxy.url)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert result["failed"] is True
+    assert result["msg"].startswith("TLS failure")
+    assert forward_proxy.requests[0] == ProxiedRequest("CONNECT", f"127.0.0.1:{emulator.port}")
+    assert emulator.requests == []
+
+
+def test_https_proxy_tunnels_a_write_and_sees_no_credentials(emulator_factory, forward_proxy, run_module, monkeypatch):
+    emulator = emulator_factory(tls=True)
+    monkeypatch.setenv("https_proxy", forward_proxy.url)
+    basic_token = base64.b64encode(f"admin:{API_PASSWORD}".encode()).decode()
+
+    result = run_module("flexi_smtp", {**connection(emulator.url, ca_path=emulator.ca_path), "host": "smtp.example.cz"})
+
+    assert result["changed"] is True
+    assert {request.method for request in forward_proxy.requests} == {"CONNECT"}
+    seen_in_clear = repr([(request.target, request.headers) for request in forward_proxy.requests])
+    assert API_PASSWORD not in seen_in_clear
+    assert basic_token not in seen_in_clear
+    assert "authorization" not in seen_in_clear.lower()
+
+
+def test_https_proxy_is_not_used_for_a_plain_http_url(emulator, forward_proxy, run_module, monkeypatch):
+    monkeypatch.setenv("https_proxy", forward_proxy.url)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == []
+
+
+@pytest.mark.parametrize("variable", ["no_proxy", "NO_PROXY"])
+def test_no_proxy_naming_the_server_bypasses_the_proxy(emulator, forward_proxy, run_module, monkeypatch, variable):
+    monkeypatch.setenv("http_proxy", forward_proxy.url)
+    monkeypatch.setenv(variable, "flexi.example.com,127.0.0.1")
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == []
+    assert len(emulator.requests) == 1
+
+
+def test_empty_lower_case_no_proxy_cancels_upper_case_no_proxy_as_uri_does(
+    emulator, forward_proxy, run_module, monkeypatch
+):
+    monkeypatch.setenv("http_proxy", forward_proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "")
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == [ProxiedRequest("GET", emulator.url + COMPANY_PATH)]
+
+
+@pytest.mark.parametrize("no_proxy", ["*", "127.0.0.1:0,.example.com,127.0.0.1"])
+def test_no_proxy_patterns_read_as_uri_reads_them(emulator, forward_proxy, run_module, monkeypatch, no_proxy):
+    monkeypatch.setenv("http_proxy", forward_proxy.url)
+    monkeypatch.setenv("no_proxy", no_proxy)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == []
+
+
+def test_use_proxy_false_bypasses_the_proxy(emulator_factory, forward_proxy, run_module, monkeypatch):
+    emulator = emulator_factory(tls=True)
+    monkeypatch.setenv("http_proxy", forward_proxy.url)
+    monkeypatch.setenv("https_proxy", forward_proxy.url)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url, ca_path=emulator.ca_path, use_proxy=False))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == []
+    assert len(emulator.requests) == 1
+
+
+@pytest.mark.parametrize("variable", ["all_proxy", "ALL_PROXY"])
+def test_all_proxy_alone_is_ignored(emulator, forward_proxy, run_module, monkeypatch, variable):
+    monkeypatch.setenv(variable, forward_proxy.url)
+
+    result = run_module("flexi_smtp_info", connection(emulator.url))
+
+    assert "failed" not in result
+    assert forward_proxy.requests == []
+
+
+def test_unreachable_proxy_fails_and_names_the_proxy_settings(emulator, run_module, monkeypatch, closed_port):
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed_port}")
+
+    result = run_module("flexi_smtp_info", connection(emulator.url, timeout=5))
+
+    assert result["failed"] is True
+    assert result["status"] == -1
+    assert "https_proxy / http_proxy" in result["msg"]
+    assert emulator.requests == []
