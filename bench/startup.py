@@ -43,10 +43,10 @@ KEY_IMPORTS = (
     "ssl",
     "http.client",
     "email.message",
-    "ansible_collections.abraflexi.flexi.plugins.module_utils.client",
-    "ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml",
-    "ansible_collections.abraflexi.flexi.plugins.module_utils.test_mail",
-    "ansible_collections.abraflexi.flexi.plugins.module_utils.redact",
+    "ansible_collections.abraflexi.flexi.plugins.module_utils._client",
+    "ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml",
+    "ansible_collections.abraflexi.flexi.plugins.module_utils._mail_check",
+    "ansible_collections.abraflexi.flexi.plugins.module_utils._redact",
 )
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)$")
 

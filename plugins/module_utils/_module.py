@@ -1,6 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """The base of every module: connection options, secrets, dependency check, failures (internal to abraflexi.flexi).
 
 A module is its options, its documentation and a ``run(task)`` function. ``execute`` runs that function and turns
@@ -16,13 +17,13 @@ from typing import Any, Callable, NoReturn
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import (
     connection_argument_spec,
     task_secrets,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import NO_HTTP_STATUS, FlexiError, trim_response
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
-from ansible_collections.abraflexi.flexi.plugins.module_utils.requirements import missing_library
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import NO_HTTP_STATUS, FlexiError, trim_response
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils._requirements import missing_library
 
 
 @dataclass

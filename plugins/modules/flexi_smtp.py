@@ -224,21 +224,21 @@ response:
   sample: <winstrom version="1.0"><success>false</success><message>...</message></winstrom>
 """
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, Task
-from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_settings
-from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import build_document
-from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import (
-    desired_settings,
-    make_plan,
-    stored_value_warnings,
-)
-from ansible_collections.abraflexi.flexi.plugins.module_utils.test_mail import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
+from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
+from ansible_collections.abraflexi.flexi.plugins.module_utils._mail_check import (
     send_test_mail,
     should_send_test_mail,
     test_mail_result,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import check_recipient
+from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, Task
+from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import build_document
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import (
+    desired_settings,
+    make_plan,
+    stored_value_warnings,
+)
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import check_recipient
 
 ARGUMENT_SPEC = {
     "host": {"type": "str"},

@@ -92,10 +92,10 @@ response:
   sample: '{"winstrom":{"@version":"1.0","success":"false","message":"Authorization required"}}'
 """
 
+from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
+from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
 from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, Task
-from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_settings
-from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import stored_value_warnings
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import stored_value_warnings
 
 ARGUMENT_SPEC: dict = {}
 

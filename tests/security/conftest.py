@@ -22,9 +22,7 @@ API_PASSWORD = "admin-secret"
 
 def warning_texts(result: dict[str, Any]) -> list[str]:
     """The warnings of a module result as text: plain strings before ansible-core 2.19, summaries from 2.19 on."""
-    return [
-        warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])
-    ]
+    return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]
 
 
 @pytest.fixture

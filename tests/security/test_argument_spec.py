@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import connection_argument_spec
+from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_argument_spec
 
 MODULES = ("flexi_smtp", "flexi_smtp_info")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils import settings_xml
+from ansible_collections.abraflexi.flexi.plugins.module_utils import _settings_xml as settings_xml
 from tests.security.stub import StubAnswer, StubRequest
 
 COMPANY = "demo_s_r_o_"

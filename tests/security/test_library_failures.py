@@ -9,10 +9,10 @@ import pytest
 import requests
 import urllib3
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils import client as client_module
+from ansible_collections.abraflexi.flexi.plugins.module_utils import _client as client_module
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import RESPONSE_LIMIT, FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._module import execute
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import RESPONSE_LIMIT, FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import MASK
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK
 from tests.security.conftest import API_PASSWORD
 
 SMTP_PASSWORD = "Smtp-Secret-42"

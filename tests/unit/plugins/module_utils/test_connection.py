@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import (
     connection_argument_spec,
     connection_settings,
     task_secrets,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 
 
 def params(**given):

@@ -17,9 +17,9 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import MASK, redact
-from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK, redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import (
     ELEMENTS,
     build_document,
     error_messages,
@@ -27,8 +27,8 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml impor
     parse_document,
     parse_settings,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import SmtpSettings
-from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import (
     check_address,
     check_password,
     check_text,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import MASK, redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK, redact
 
 SECRET = 'p%ss&<wörd>"'
 

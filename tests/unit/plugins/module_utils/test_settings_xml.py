@@ -4,15 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import (
     build_document,
     error_messages,
     is_success,
     parse_document,
     parse_settings,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import SmtpSettings
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings
 
 PORT_MESSAGE = "java.lang.IllegalArgumentException: port out of range:4651111"
 SENDER_MESSAGE = (

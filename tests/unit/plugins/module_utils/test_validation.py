@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import check_address, check_port, check_text
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import check_address, check_port, check_text
 
 
 @pytest.mark.parametrize("port", [1, 25, 465, 587, 65535])

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
+from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
 from tests.emulator.app import FAULT_MESSAGES, NO_COMPANY_MESSAGE, NO_RIGHT_MESSAGE
 from tests.emulator.faults import Fault
 

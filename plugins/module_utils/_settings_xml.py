@@ -1,6 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """Flexi's XML: read the settings document, build the write document, pull out error messages.
 
 Internal to abraflexi.flexi. The parser resolves no entities, loads no DTD and touches no network.
@@ -12,8 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import SmtpSettings, Value
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings, Value
 
 try:
     from lxml import etree

@@ -1,6 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """Which Python libraries the modules need and whether they are importable (internal to abraflexi.flexi)."""
 
 from __future__ import annotations

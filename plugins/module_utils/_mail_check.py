@@ -1,14 +1,15 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """The optional test mail: whether to ask Flexi for one, and how its outcome is reported (internal)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.client import FlexiClient
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 
 
 def test_mail_result(recipient: str | None, sent: bool = False) -> dict[str, Any]:

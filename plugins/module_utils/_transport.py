@@ -1,6 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """A deadline for a whole HTTP request, enforced on the sockets themselves (internal to abraflexi.flexi).
 
 requests and urllib3 apply ``timeout`` to each socket read, so a server that sends one byte a second can hold a

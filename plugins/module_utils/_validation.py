@@ -1,13 +1,14 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """Checks made before any request, for inputs we can judge locally (internal to abraflexi.flexi)."""
 
 from __future__ import annotations
 
 import re
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 
 PORT_MIN, PORT_MAX = 1, 65535
 

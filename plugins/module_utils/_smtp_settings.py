@@ -1,6 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """SMTP settings as values: normalising, comparing, and the plan of what to write (internal to abraflexi.flexi)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Union
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.validation import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import (
     check_address,
     check_password,
     check_port,

@@ -1,6 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """The HTTP client for Flexi's SMTP settings resource; the only user of requests (internal to abraflexi.flexi)."""
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable, Mapping
 from typing import Any, Optional
 from urllib.parse import urlencode, urlsplit
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.connection import ConnectionSettings, url_secrets
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import redact
-from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml import (
+from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import ConnectionSettings, url_secrets
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import (
     MAX_DOCUMENT_BYTES,
     error_messages,
     is_settings_document,
@@ -25,8 +26,8 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils.settings_xml impor
     parse_document,
     parse_settings,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils.smtp_settings import SmtpSettings
-from ansible_collections.abraflexi.flexi.plugins.module_utils.transport import Deadline, watched_adapter
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings
+from ansible_collections.abraflexi.flexi.plugins.module_utils._transport import Deadline, watched_adapter
 
 try:
     import requests

@@ -1,6 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Internal to abraflexi.flexi: not a public API; it may change in any release.
 """Connection options shared by every module, and their checked form (internal to abraflexi.flexi)."""
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils.errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils.redact import basic_auth_token
+from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import basic_auth_token
 
 DEFAULT_TIMEOUT = 30
 # The optional scheme in front of a URL's userinfo.
