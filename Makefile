@@ -64,7 +64,7 @@ tools-venv: $(TOOLS_STAMP)
 
 # .tmp/collections/ansible_collections/abraflexi/flexi -> this checkout, for tools that look collections up by name.
 collection-link: venv
-	$(BIN)/python -c 'import tests.collection_path as c; c.collections_root()'
+	$(BIN)/python -c 'import tests.support.collection as c; c.collections_root()'
 
 # Static checks: ruff (lint and format), yamllint, ansible-lint (production profile), antsibull-docs lint of the
 # plugin docs and guides, antsibull-changelog lint of the fragments (and that CHANGELOG.* are current).

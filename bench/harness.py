@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tests.ansible_env import clean_ansible_environment
+from tests.support.ansible import clean_ansible_environment
 
 BENCH_DIR = Path(__file__).resolve().parent
 TASKS_DIR = BENCH_DIR / "tasks"

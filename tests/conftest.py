@@ -10,10 +10,23 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.collection_path import REPO_ROOT
 from tests.emulator.proxy import ForwardProxy
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
+from tests.support.collection import REPO_ROOT
+from tests.support.modules import API_PASSWORD, API_USER, COMPANY, ModuleRunner
+
+
+@pytest.fixture
+def module_args(emulator) -> dict[str, Any]:
+    """Connection options that reach the ``emulator`` fixture as its admin user."""
+    return {"url": emulator.url, "company": COMPANY, "username": API_USER, "password": API_PASSWORD}
+
+
+@pytest.fixture
+def run_module(capsys) -> ModuleRunner:
+    """Run a module's main() in process: ``run_module(name, args, check_mode=False, diff=False) -> result``."""
+    return ModuleRunner(capsys)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -22,14 +21,14 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from pathlib import Path
 
-from tests.collection_path import REPO_ROOT, install
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.emulator.state import RecordedRequest
 from tests.integration.lab import ansible_environment
+from tests.support.ansible import run_ansible_playbook
+from tests.support.collection import REPO_ROOT, install
 
 PLAYBOOK = REPO_ROOT / "examples" / "provision_smtp.yml"
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 COMPANY = "demo_s_r_o_"
 API_USER = "admin"
 SMTP_USER = "flexi@example.com"
@@ -126,18 +125,15 @@ def write_inventory(
 
 def run_step(step: Step, inventory: Path, workdir: Path, passwords: Sequence[str]) -> tuple[str, list[str]]:
     """Run the playbook once; return what to print and what went wrong."""
-    command = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(PLAYBOOK), *step.options]
     shown = " ".join(["ansible-playbook", "-i", "inventory.yml", str(PLAYBOOK.relative_to(REPO_ROOT)), *step.options])
-    completed = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env=ansible_environment(workdir),
-        cwd=REPO_ROOT,
+    completed = run_ansible_playbook(
+        ("-i", str(inventory), str(PLAYBOOK), *step.options),
+        workdir,
+        ansible_environment(workdir),
         timeout=300,
-        check=False,
+        cwd=REPO_ROOT,
     )
-    output = completed.stdout + completed.stderr
+    output = completed.output
     problems = []
     if completed.returncode != 0:
         problems.append(f"ansible-playbook exited {completed.returncode}")

@@ -17,7 +17,7 @@ from tests.audit.playbook_runs import (
     AUDIT_PLAYBOOK,
     CALLBACK,
     REPORT_FILES,
-    PlaybookRun,
+    AuditRun,
     ansible_environment,
     artifacts_written,
     keep_artifact,
@@ -39,7 +39,7 @@ def audit_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditLab]:
 
 
 @pytest.fixture(scope="session")
-def audit_run(audit_lab: AuditLab, tmp_path_factory: pytest.TempPathFactory) -> PlaybookRun:
+def audit_run(audit_lab: AuditLab, tmp_path_factory: pytest.TempPathFactory) -> AuditRun:
     """examples/audit_smtp.yml over the fleet, callback enabled and its folder set by the environment."""
     workdir = tmp_path_factory.mktemp("audit-run")
     report_dir = workdir / "report"

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -29,8 +28,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tests.collection_path import install
 from tests.emulator.server import EmulatorOptions, EmulatorServer
+from tests.support.collection import install
+from tests.support.network import closed_port
 
 API_USER = "auditor"
 API_PASSWORD = "Api-Audit-s3cret-%&<>"
@@ -143,13 +143,6 @@ class AuditLab:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

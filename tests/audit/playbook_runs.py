@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.ansible_env import clean_ansible_environment
 from tests.audit.lab import AuditLab
-from tests.collection_path import REPO_ROOT
+from tests.support.ansible import PlaybookRun, clean_ansible_environment, run_ansible_playbook
+from tests.support.collection import REPO_ROOT
 
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 AUDIT_PLAYBOOK = REPO_ROOT / "examples" / "audit_smtp.yml"
 ARTIFACTS = REPO_ROOT / "tests" / "output" / "audit"
 CALLBACK = "abraflexi.flexi.drift_report"
@@ -30,20 +27,11 @@ artifacts_written: list[Path] = []
 
 
 @dataclass(frozen=True)
-class PlaybookRun:
-    command: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-    report_dir: Path
+class AuditRun(PlaybookRun):
+    """A playbook run with the drift report it wrote and the settings writes the fleet received."""
+
+    report_dir: Path = Path()
     writes: tuple[Any, ...] = field(default=())
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    def describe(self) -> str:
-        return f"$ {' '.join(self.command)}\n--- stdout ---\n{self.stdout[-12000:]}\n--- stderr ---\n{self.stderr}"
 
     def report_file(self, form: str) -> Path:
         return self.report_dir / REPORT_FILES[form]
@@ -73,19 +61,12 @@ def run_playbook(
     arguments: tuple[str, ...] = (),
     environment: Mapping[str, str] | None = None,
     lab: AuditLab | None = None,
-) -> PlaybookRun:
-    command = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(playbook), *arguments]
-    completed = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env=dict(environment or {}),
-        cwd=workdir,
-        timeout=300,
-        check=False,
+) -> AuditRun:
+    run = run_ansible_playbook(
+        ("-i", str(inventory), str(playbook), *arguments), workdir, dict(environment or {}), timeout=300
     )
     writes = tuple(lab.writes()) if lab is not None else ()
-    return PlaybookRun(command, completed.returncode, completed.stdout, completed.stderr, report_dir, writes)
+    return AuditRun(**vars(run), report_dir=report_dir, writes=writes)
 
 
 def keep_artifact(source: Path, name: str | None = None) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.audit.lab import API_PASSWORD, API_USER, BRNO, OSTRAVA, WANTED_SMTP_PASSWORD, AuditLab, closed_port
-from tests.audit.playbook_runs import CALLBACK, PlaybookRun, ansible_environment, keep_artifact, run_playbook
+from tests.audit.playbook_runs import CALLBACK, AuditRun, ansible_environment, keep_artifact, run_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -62,12 +62,12 @@ def write_inventory(lab: AuditLab, path: Path) -> Path:
 
 @dataclass(frozen=True)
 class Runs:
-    check: PlaybookRun
+    check: AuditRun
     check_report: dict[str, Any]
-    first: PlaybookRun
+    first: AuditRun
     report: dict[str, Any]  # of the first run, read before the second run replaces it
     html: str
-    second: PlaybookRun
+    second: AuditRun
     second_report: dict[str, Any]
     secrets: tuple[str, ...]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.audit.playbook_runs import ansible_environment
-from tests.collection_path import REPO_ROOT
+from tests.support.collection import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 

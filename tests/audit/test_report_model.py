@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from tests.collection_path import install
+from tests.support.collection import install
 
 install()
 

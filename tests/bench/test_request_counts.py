@@ -18,8 +18,8 @@ from ansible.module_utils.testing import patch_module_args
 from bench.cases import requests_by_company
 from bench.harness import Ansible
 from bench.probe import ConnectionProbe
-from tests.collection_path import install
 from tests.emulator.server import EmulatorServer
+from tests.support.collection import install
 
 install()
 

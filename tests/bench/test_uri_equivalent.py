@@ -11,7 +11,7 @@ import pytest
 
 from bench.cases import API_PASSWORD, API_USER, requests_by_company
 from bench.harness import Ansible, import_tasks
-from tests.collection_path import install
+from tests.support.collection import install
 
 pytestmark = pytest.mark.integration
 

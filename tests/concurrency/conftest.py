@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.collection_path import install
+from tests.support.collection import install
 
 install()

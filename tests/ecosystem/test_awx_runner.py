@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
-from tests.collection_path import REPO_ROOT
 from tests.ecosystem.conftest import BIN
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
+from tests.support.collection import REPO_ROOT
 
 PLAYBOOK = "provision_smtp.yml"
 TASK = "Configure the SMTP server and send a test mail after a change"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.collection_path import REPO_ROOT
 from tests.ecosystem.conftest import BIN
+from tests.support.collection import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "examples" / "execution-environment.yml"
 GALAXY = yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text(encoding="utf-8"))

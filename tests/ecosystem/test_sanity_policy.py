@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.collection_path import REPO_ROOT
+from tests.support.collection import REPO_ROOT
 
 
 def test_no_sanity_ignore_or_skip_files():

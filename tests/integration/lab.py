@@ -6,23 +6,19 @@ Every run gets a lab of its own, so runs can go in parallel and each run's reque
 from __future__ import annotations
 
 import json
-import re
-import socket
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from tests.ansible_env import clean_ansible_environment
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.integration.control import ControlServer, LoggedRequest
+from tests.support.ansible import PlaybookRun, clean_ansible_environment, run_ansible_playbook
+from tests.support.network import closed_port
 
 HERE = Path(__file__).resolve().parent
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
 COMPANY = "demo_s_r_o_"
 SECOND_COMPANY = "second_s_r_o_"
@@ -58,23 +54,6 @@ SINKS = {
 
 
 @dataclass(frozen=True)
-class PlaybookRun:
-    command: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    def describe(self) -> str:
-        """The command and the end of its output, for assertion messages."""
-        command = " ".join(self.command)
-        return f"$ {command}\n--- stdout (end) ---\n{self.stdout[-12000:]}\n--- stderr ---\n{self.stderr}"
-
-
-@dataclass(frozen=True)
 class Lab:
     """Everything one playbook run talks to, and the folder it keeps its files in."""
 
@@ -102,8 +81,7 @@ class Lab:
 
     def run_target(self, target: str, check: bool = False, verbosity: int = 0, tasks_from: str = "main") -> PlaybookRun:
         """Run targets/TARGET/tasks/TASKS_FROM.yml through target.yml; --check adds --diff."""
-        command = [
-            str(ANSIBLE_PLAYBOOK),
+        arguments = [
             "-i",
             "localhost,",
             str(HERE / "target.yml"),
@@ -115,19 +93,10 @@ class Lab:
             f"integration_tasks_from={tasks_from}",
         ]
         if check:
-            command += ["--check", "--diff"]
+            arguments += ["--check", "--diff"]
         if verbosity:
-            command.append("-" + "v" * verbosity)
-        completed = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            env=ansible_environment(self.workdir),
-            cwd=self.workdir,
-            timeout=600,
-            check=False,
-        )
-        return PlaybookRun(command, completed.returncode, completed.stdout, completed.stderr)
+            arguments.append("-" + "v" * verbosity)
+        return run_ansible_playbook(arguments, self.workdir, ansible_environment(self.workdir))
 
 
 @contextmanager
@@ -171,23 +140,6 @@ def running_lab(workdir: Path) -> Iterator[Lab]:
         yield Lab(control, vars_file, workdir)
 
 
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def ansible_environment(workdir: Path) -> dict[str, str]:
     """The environment of an ansible-playbook run: deterministic output, no user config, nothing from ABRAFLEXI_*."""
     return clean_ansible_environment(workdir, ANSIBLE_ROLES_PATH=str(HERE / "targets"), ANSIBLE_PIPELINING="1")
-
-
-def secret_spellings(secret: str) -> set[str]:
-    """The forms a secret could take in ansible-playbook's output: as is, XML-escaped, JSON-escaped, and its
-    leading word (every secret here starts with a distinctive one), which survives shell quoting and the like."""
-    forms = {secret, escape(secret), json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
-    leading_word = re.match(r"[\w-]{8,}", secret)
-    if leading_word:
-        forms.add(leading_word.group())
-    return forms

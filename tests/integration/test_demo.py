@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.collection_path import REPO_ROOT
+from tests.support.collection import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import pytest
 
 from tests.emulator.proxy import ProxiedRequest
-from tests.integration.lab import ANSIBLE_PLAYBOOK, ansible_environment
+from tests.integration.lab import ansible_environment
+from tests.support.ansible import run_ansible_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -75,17 +75,11 @@ def test_task_environment_sends_both_modules_through_the_proxy(tmp_path, emulato
     }
     environment["NO_PROXY"] = "127.0.0.1,localhost"
 
-    completed = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", str(playbook), "-e", json.dumps(extra_vars)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
+    completed = run_ansible_playbook(
+        ("-i", "localhost,", str(playbook), "-e", json.dumps(extra_vars)), tmp_path, environment, timeout=300
     )
 
-    output = completed.stdout + completed.stderr
+    output = completed.output
     assert completed.returncode == 0, output
     assert "WARNING]" not in output, output
     assert forward_proxy.requests == [

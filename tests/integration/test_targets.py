@@ -18,7 +18,9 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.integration.lab import Lab, PlaybookRun, running_lab, secret_spellings
+from tests.integration.lab import Lab, running_lab
+from tests.support.ansible import PlaybookRun
+from tests.support.secrets import output_forms
 
 pytestmark = pytest.mark.integration
 
@@ -71,7 +73,7 @@ def assert_clean_run(run: PlaybookRun, lab: Lab) -> None:
     warnings = [line for line in run.output.splitlines() if "WARNING]" in line]
     assert warnings == [], run.describe()
     for secret in lab.secrets:
-        for form in secret_spellings(secret):
+        for form in output_forms(secret):
             assert form not in run.output, f"a secret appeared in the output (as {form!r} of one)"
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ansible import run_ansible_playbook
+
 BIN = Path(sys.executable).parent
 PLAYBOOK = """
 - name: Installed collection reaches the emulator
@@ -60,16 +62,9 @@ def test_installed_tarball_configures_flexi(collection_tarball, tmp_path, emulat
         "ABRAFLEXI_PASSWORD": "admin-secret",
     }
 
-    run = subprocess.run(
-        [BIN / "ansible-playbook", "-e", f"ansible_python_interpreter={sys.executable}", str(playbook)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_ansible_playbook(("-e", f"ansible_python_interpreter={sys.executable}", str(playbook)), tmp_path, env)
 
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 0, run.describe()
     assert "changed=1" in run.stdout
     assert emulator.state.stored()["encryptionMode"] == "STARTTLS"
-    assert "admin-secret" not in run.stdout + run.stderr
+    assert "admin-secret" not in run.output

@@ -7,41 +7,14 @@ never on the command line or in the playbook text; each run gets its own ansible
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.ansible_env import clean_ansible_environment
-
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
-RUN_TIMEOUT = 600  # seconds; a generous bound on shared CI machines, never reached by a healthy run
-
-
-@dataclass(frozen=True)
-class PlaybookRun:
-    """What one ansible-playbook run printed and logged, and the registered results it saved."""
-
-    command: tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
-    log: str
-    results: dict[str, Any]
-    results_text: str
-
-    @property
-    def everything(self) -> str:
-        """All text the run produced: stdout, stderr, the ansible log and the saved results."""
-        return "\n".join((self.stdout, self.stderr, self.log, self.results_text))
-
-    def describe(self) -> str:
-        """The command and the end of its output, for assertion messages."""
-        return f"$ {' '.join(self.command)}\n--- stdout (end) ---\n{self.stdout[-8000:]}\n--- stderr ---\n{self.stderr}"
+from tests.support.ansible import PlaybookRun, clean_ansible_environment, run_ansible_playbook
 
 
 def ansible_environment(workdir: Path) -> dict[str, str]:
@@ -82,24 +55,9 @@ def run_playbook(
         inventory_file = workdir / "inventory.yml"
         inventory_file.write_text(json.dumps(inventory), encoding="utf-8")
         inventory_arg = str(inventory_file)
-    command = (str(ANSIBLE_PLAYBOOK), "-i", inventory_arg, str(playbook), "-e", f"@{vars_file}", *options)
-    completed = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env=ansible_environment(workdir),
-        cwd=workdir,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
-    log_file = workdir / "ansible.log"
-    results_text = results_file.read_text(encoding="utf-8") if results_file and results_file.exists() else ""
-    return PlaybookRun(
-        command=command,
-        returncode=completed.returncode,
-        stdout=completed.stdout,
-        stderr=completed.stderr,
-        log=log_file.read_text(encoding="utf-8") if log_file.exists() else "",
-        results=json.loads(results_text) if results_text else {},
-        results_text=results_text,
+    return run_ansible_playbook(
+        ("-i", inventory_arg, str(playbook), "-e", f"@{vars_file}", *options),
+        workdir,
+        ansible_environment(workdir),
+        results_file,
     )

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from tests.security.spellings import basic_auth_tokens, leaks, leaks_in, spellings, spellings_twice
 from tests.security.stub import StubAnswer, StubRequest, StubServer
+from tests.support.secrets import basic_auth_tokens, leaks, leaks_in, spellings, spellings_twice
 
 API_USER = "api-user"
 API_PASSWORD = 'Api%pw&<"ř€:x>'

@@ -12,7 +12,7 @@ import pytest
 
 from tests.emulator.faults import Fault
 from tests.emulator.spellings import SPELLINGS, spell
-from tests.security.conftest import API_PASSWORD, API_USER, warning_texts
+from tests.support.modules import API_PASSWORD, API_USER, warning_texts
 
 SMTP_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
 REDIRECTS = (301, 302, 303, 307, 308)

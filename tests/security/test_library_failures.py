@@ -13,7 +13,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils import _client as 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import RESPONSE_LIMIT, FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._module import execute
 from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK
-from tests.security.conftest import API_PASSWORD
+from tests.support.modules import API_PASSWORD
 
 SMTP_PASSWORD = "Smtp-Secret-42"
 

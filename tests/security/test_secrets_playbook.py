@@ -22,8 +22,8 @@ from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.security.playbook import PlaybookRun, run_playbook, save_results_task
-from tests.security.spellings import basic_auth_tokens, leaks, leaks_in, smtp_auth_tokens, spellings, spellings_twice
 from tests.security.stub import StubAnswer, StubRequest, StubServer
+from tests.support.secrets import basic_auth_tokens, leaks, leaks_in, smtp_auth_tokens, spellings, spellings_twice
 
 pytestmark = pytest.mark.integration
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.emulator.server import EmulatorOptions, EmulatorServer
-from tests.security.playbook import ANSIBLE_PLAYBOOK, PlaybookRun, ansible_environment, run_playbook
-from tests.security.spellings import basic_auth_tokens, leaks, spellings, spellings_twice
+from tests.security.playbook import PlaybookRun, ansible_environment, run_playbook
+from tests.support.ansible import ANSIBLE_BIN
+from tests.support.secrets import basic_auth_tokens, leaks, spellings, spellings_twice
 
 pytestmark = pytest.mark.integration
 
-ANSIBLE_VAULT = ANSIBLE_PLAYBOOK.parent / "ansible-vault"
+ANSIBLE_VAULT = ANSIBLE_BIN / "ansible-vault"
 API_PASSWORD = 'Vault-api%pw&<"ř€>'
 SMTP_PASSWORD = "Vault-smtp%pw&<\"ä'>"
 

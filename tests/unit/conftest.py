@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.collection_path import install
+from tests.support.collection import install
 
 install()
 

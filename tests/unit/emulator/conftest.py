@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
 
 from tests.emulator.server import EmulatorServer
+from tests.support.network import closed_port
 from tests.unit.emulator.flexi_client import FlexiClient, settings_body
 
 
@@ -36,14 +36,12 @@ def flexi_with(emulator_factory: Callable[..., EmulatorServer]) -> Iterator[Call
 
 
 @pytest.fixture
-def closed_port() -> int:
-    """A loopback port that was bound and closed again, so connecting to it is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
 def body() -> Callable[..., str]:
     """`body(host="smtp.example.cz", port="465")` builds a write body."""
     return settings_body
+
+
+@pytest.fixture(name="closed_port")
+def closed_port_fixture() -> int:
+    """A loopback port nobody listens on."""
+    return closed_port()

@@ -8,7 +8,6 @@ tests (tests/unit/plugins/module_utils/test_client.py) cover the same rules one 
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
 from tests.emulator.app import FAULT_MESSAGES, NO_COMPANY_MESSAGE, NO_RIGHT_MESSAGE
 from tests.emulator.faults import Fault
+from tests.support.network import closed_port
 
 COMPANY = "demo_s_r_o_"
 SMTP_PATH = f"/c/{COMPANY}/nastaveni/smtp"
@@ -35,13 +35,6 @@ TLS_ADVICE = (
     "Set ca_path to the CA that signed the server's certificate, or validate_certs: false for a server you trust "
     "by other means."
 )
-
-
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
 from tests.emulator.faults import Fault
+from tests.support.network import closed_port
 
 SMTP_PASSWORD = 'sm%tp&<"pässwörd>'
 DESIRED = {
@@ -174,12 +174,6 @@ def test_test_mail_when_always_is_sent_without_making_a_change(emulator, smtp_si
     assert result["changed"] is False
     assert result["test_email"]["sent"] is True
     assert len(smtp_sink.wait_for(2)) == 2
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_failed_test_mail_after_saving_reports_saved_and_quotes_flexi(emulator, run_module, module_args):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import socket
 
 import pytest
 
 from tests.emulator.proxy import ProxiedRequest
+from tests.support.network import closed_port
 
 API_PASSWORD = "admin-secret"
 COMPANY_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
@@ -20,14 +20,6 @@ def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def connection(url: str, **extra: object) -> dict[str, object]:
@@ -225,8 +217,8 @@ def test_all_proxy_alone_is_ignored(emulator, forward_proxy, run_module, monkeyp
     assert forward_proxy.requests == []
 
 
-def test_unreachable_proxy_fails_and_names_the_proxy_settings(emulator, run_module, monkeypatch, closed_port):
-    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed_port}")
+def test_unreachable_proxy_fails_and_names_the_proxy_settings(emulator, run_module, monkeypatch):
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed_port()}")
 
     result = run_module("flexi_smtp_info", connection(emulator.url, timeout=5))
 

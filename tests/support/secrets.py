@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import re
 from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape
 
@@ -70,3 +71,16 @@ def leaks_in(value: object, forms: dict[str, str]) -> list[str]:
     else:
         return []
     return sorted({name for item in items for name in leaks_in(item, forms)})
+
+
+def output_forms(secret: str) -> set[str]:
+    """Every form of ``secret`` that must never show in a run's output or report.
+
+    Its spellings, each spelled once more, and its leading word (every test secret starts with a distinctive one),
+    which survives shell quoting and truncation.
+    """
+    forms = set(spellings(secret).values()) | set(spellings_twice(secret).values())
+    leading_word = re.match(r"[\w-]{8,}", secret)
+    if leading_word:
+        forms.add(leading_word.group())
+    return {form for form in forms if form}
