@@ -50,7 +50,7 @@ def _spellings(secret: str) -> set[str]:
     """
     once = {secret} | _encodings(secret)
     twice = {form for spelled in once for form in _encodings(spelled)}
-    raw = secret.encode("utf-8")
+    raw = secret.encode("utf-8", errors="surrogatepass")
     base64_form = base64.b64encode(raw).decode("ascii")
     binary = {base64_form, base64_form.rstrip("="), raw.hex(), raw.hex().upper()}
     return {form for form in once | twice | binary if form}

@@ -5,7 +5,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import check_address, check_port, check_text
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import (
+    check_address,
+    check_port,
+    check_recipient,
+    check_text,
+)
 
 
 @pytest.mark.parametrize("port", [1, 25, 465, 587, 65535])
@@ -84,3 +89,37 @@ def test_text_with_line_break_is_rejected():
 def test_empty_host_is_rejected_with_advice():
     with pytest.raises(FlexiError, match="host must not be empty; leave the option out to keep the stored value"):
         check_text("host", "  ", allow_empty=False)
+
+
+@pytest.mark.parametrize("recipient", ["it@example.com", "it-team+flexi@mail.example.co.uk", "příjemce@příklad.cz"])
+def test_one_bare_address_is_a_valid_test_recipient(recipient):
+    assert check_recipient("test_email", f" {recipient} ") == recipient
+
+
+@pytest.mark.parametrize(
+    ("recipient", "hint"),
+    [
+        ("IT <it@example.com>", "(give the bare address, without a display name)"),
+        ("a@example.com, b@example.com", "(it holds more than one address)"),
+        ("a@-", ""),
+        ("a@-example.com", ""),
+        ("a@b#frag", ""),
+        ("no-at-sign", "(no '@')"),
+    ],
+)
+def test_test_recipient_must_be_one_bare_address(recipient, hint):
+    with pytest.raises(FlexiError, match="test_email must be exactly one address, 'user@domain'") as caught:
+        check_recipient("test_email", recipient)
+
+    assert hint in caught.value.msg
+
+
+@pytest.mark.parametrize("character", ["\n", "\x00", "\x1b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029"])
+def test_c0_c1_controls_and_unicode_line_separators_are_refused_in_text(character):
+    with pytest.raises(FlexiError, match="host must not contain control characters"):
+        check_text("host", f"smtp{character}example.com")
+
+
+def test_a_boolean_port_is_refused_although_python_counts_it_as_a_number():
+    with pytest.raises(FlexiError, match="port must be a whole number between 1 and 65535, not a boolean"):
+        check_port(True)

@@ -404,19 +404,6 @@ def test_test_mail_is_never_retried(emulator, run_module, module_args, fault):
 # Partial failure: the test mail is the last request, so "test mail sent but a later read failed" cannot happen.
 
 
-def test_failed_test_mail_after_a_saved_write_reports_the_change(emulator, run_module, module_args):
-    emulator.inject(Fault(kind="status", status=503, match_query="testMail"))
-
-    result = run_module("flexi_smtp", {**module_args, **CHANGE, "test_email": "it@example.com"})
-
-    assert result["changed"] is True
-    assert result["msg"] == (
-        "The SMTP settings were saved, but the test mail to it@example.com failed: Flexi answered HTTP 503 to GET "
-        f"{emulator.url}{SMTP_PATH}?testMail=it%40example.com: {FAULT_MESSAGES[503]}"
-    )
-    assert emulator.state.stored()["host"] == "new.example.com"
-
-
 def test_no_request_follows_a_delivered_test_mail(emulator, smtp_sink, run_module, module_args):
     args = {**module_args, "host": smtp_sink.host, "port": smtp_sink.port, "encryption_mode": "NEVER"}
 
