@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from tests.collection_path import install
+from tests.module_args import patch_module_args
 from tests.security.stub import Script, StubServer
 
 install()

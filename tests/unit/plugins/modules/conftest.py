@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+
+from tests.module_args import patch_module_args
 
 API_PASSWORD = "admin-secret"
 
