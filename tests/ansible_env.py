@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from tests.collection_path import install
+
+# `make test` runs the playbook tests again with other ansible-core versions and module-side Pythons (its version
+# matrix): TEST_ANSIBLE_BIN names the bin folder of a venv with another ansible-core, TEST_MODULE_PYTHON another
+# interpreter for the modules. Unset, both are those of the venv running the tests.
+ANSIBLE_BIN = Path(os.environ.get("TEST_ANSIBLE_BIN") or Path(sys.executable).parent).absolute()
+MODULE_PYTHON = str(Path(os.environ.get("TEST_MODULE_PYTHON") or sys.executable).absolute())
+
+
+def module_host_vars() -> dict[str, object]:
+    """Variables that make the modules run on MODULE_PYTHON.
+
+    Given a TEST_MODULE_PYTHON, direct execution in the controller process is switched off as well, so the modules
+    really run on that interpreter.
+    """
+    host_vars: dict[str, object] = {"ansible_python_interpreter": MODULE_PYTHON}
+    if os.environ.get("TEST_MODULE_PYTHON"):
+        host_vars["abraflexi_direct_execution"] = False
+    return host_vars
 
 
 def clean_ansible_environment(

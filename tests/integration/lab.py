@@ -9,20 +9,19 @@ import json
 import re
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tests.ansible_env import clean_ansible_environment
+from tests.ansible_env import ANSIBLE_BIN, clean_ansible_environment, module_host_vars
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.integration.control import ControlServer, LoggedRequest
 
 HERE = Path(__file__).resolve().parent
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+ANSIBLE_PLAYBOOK = ANSIBLE_BIN / "ansible-playbook"
 
 COMPANY = "demo_s_r_o_"
 SECOND_COMPANY = "second_s_r_o_"
@@ -150,7 +149,7 @@ def running_lab(workdir: Path) -> Iterator[Lab]:
         control = ControlServer(emulators, sinks, SMTP_PASSWORD).start()
         stack.callback(control.stop)
         extra_vars = {
-            "ansible_python_interpreter": sys.executable,
+            **module_host_vars(),
             "control_url": control.url,
             "flexi_company": COMPANY,
             "flexi_second_company": SECOND_COMPANY,
