@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tests.collection_path import install
 
-# `make test` runs the playbook tests again with other ansible-core versions and module-side Pythons (its version
-# matrix): TEST_ANSIBLE_BIN names the bin folder of a venv with another ansible-core, TEST_MODULE_PYTHON another
+# `make test` runs the integration targets again with other ansible-core versions and module-side Pythons (its
+# version matrix): TEST_ANSIBLE_BIN names the bin folder of a venv with another ansible-core, TEST_MODULE_PYTHON another
 # interpreter for the modules. Unset, both are those of the venv running the tests.
 ANSIBLE_BIN = Path(os.environ.get("TEST_ANSIBLE_BIN") or Path(sys.executable).parent).absolute()
 MODULE_PYTHON = str(Path(os.environ.get("TEST_MODULE_PYTHON") or sys.executable).absolute())

@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.ansible_env import ANSIBLE_BIN, clean_ansible_environment
+from tests.ansible_env import clean_ansible_environment
 from tests.audit.lab import AuditLab
 from tests.collection_path import REPO_ROOT
 
-ANSIBLE_PLAYBOOK = ANSIBLE_BIN / "ansible-playbook"
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 AUDIT_PLAYBOOK = REPO_ROOT / "examples" / "audit_smtp.yml"
 ARTIFACTS = REPO_ROOT / "tests" / "output" / "audit"
 CALLBACK = "abraflexi.flexi.drift_report"
