@@ -5,8 +5,10 @@
 #                ansible-runner, ansible-builder. Runs the tests and ansible-test on ansible-core 2.19.
 #   .venv-tools  Python 3.13 with requirements-lint.txt (versions locked by constraints-lint.txt): ansible-core 2.21,
 #                ansible-lint, yamllint, antsibull-docs, antsibull-changelog, galaxy-importer, Sphinx.
-# ansible-test makes its own venvs as well: in ~/.ansible/test/venv/ (sanity tools) and in the staged copy's
-# tests/output/ (.tmp/ansible-test-*), both kept between runs.
+# The version matrix (`make matrix`, part of `make test`) adds small venvs under .tmp/matrix/: one per ansible-core
+# version that has no venv above (only ansible-core), and modules-3.9 (Python 3.9 with requests and lxml, for the
+# modules of the integration run). ansible-test makes its own venvs as well: in ~/.ansible/test/venv/ (sanity tools)
+# and in the staged copies' tests/output/ (.tmp/ansible-test-*), all kept between runs.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -24,22 +26,54 @@ TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-lint.txt constr
 # Tools that call other tools by name (antsibull-docs runs ansible-doc) find the pinned ones first.
 TOOLS_ENV := PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.tmp/collections"
 
-# ansible-test needs the collection at .../ansible_collections/abraflexi/flexi: a copy per ansible-core version.
-STAGE_219 := .tmp/ansible-test-2.19
-STAGE_221 := .tmp/ansible-test-2.21
-# $(call ansible_test,COMMAND,STAGE,VENV_BIN): refresh the copy in STAGE, run `ansible-test COMMAND` there with
-# the ansible-test of VENV_BIN, on that venv's Python (3.11 in .venv, 3.13 in .venv-tools).
+# The version matrix. Each ansible-core minor version: the pin, the controller Python its venv uses, and the
+# module-side Pythons `ansible-test units` runs on (3.9 and 3.13 where that version supports them as targets;
+# 2.16 and 2.17 stop at 3.12). 2.19 and 2.21 use .venv and .venv-tools (their pins are in requirements-*.txt).
+MATRIX := 2.16 2.17 2.18 2.19 2.20 2.21
+CORE_PIN_2.16 := 2.16.19
+CORE_PIN_2.17 := 2.17.14
+CORE_PIN_2.18 := 2.18.19
+CORE_PIN_2.20 := 2.20.10
+CORE_PYTHON_2.16 := 3.12
+CORE_PYTHON_2.17 := 3.12
+CORE_PYTHON_2.18 := 3.13
+CORE_PYTHON_2.20 := 3.13
+CORE_PYTHON_2.21 := 3.13
+UNITS_PYTHONS_2.16 := 3.9
+UNITS_PYTHONS_2.17 := 3.9
+UNITS_PYTHONS_2.18 := 3.9 3.13
+UNITS_PYTHONS_2.19 := 3.9 3.13
+UNITS_PYTHONS_2.20 := 3.9 3.13
+UNITS_PYTHONS_2.21 := 3.9 3.13
+MATRIX_DIR := .tmp/matrix
+CORE_BIN_2.19 := $(BIN)
+CORE_BIN_2.21 := $(TOOLS_BIN)
+CORE_STAMP_2.19 := $(STAMP)
+CORE_STAMP_2.21 := $(TOOLS_STAMP)
+MODULES_39 := $(MATRIX_DIR)/modules-3.9
+MODULES_39_STAMP := $(MODULES_39)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+
+# Interpreters by minor version, linked into .tmp/pythons/ (ansible-test finds python3.X on PATH, where pyenv's
+# shims would fail for versions that are not active): pyenv's first, then one on PATH, each tried before use.
+PYTHONS := .tmp/pythons
+MATRIX_PATH := PATH="$(CURDIR)/$(PYTHONS):$$PATH"
+
+# ansible-test needs the collection at .../ansible_collections/abraflexi/flexi: a copy per matrix cell, so cells
+# can run side by side (each keeps its ansible-test venvs in its tests/output/).
+# $(call ansible_test,COMMAND,VERSION,PYTHON): refresh the copy for the cell, run `ansible-test COMMAND` there with
+# ansible-core VERSION's ansible-test, for Python PYTHON (3.13, say), and print how long it took.
 define ansible_test
-	$(BIN)/python tools/stage_collection.py $(2)
-	cd $(2)/ansible_collections/abraflexi/flexi && $(CURDIR)/$(3)/ansible-test $(1) --venv --color no \
-		--python $$($(CURDIR)/$(3)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	$(BIN)/python tools/stage_collection.py .tmp/ansible-test-$(2)-py$(3) >/dev/null
+	start=$$(date +%s); cd .tmp/ansible-test-$(2)-py$(3)/ansible_collections/abraflexi/flexi && $(MATRIX_PATH) \
+		$(CURDIR)/$(CORE_BIN_$(2))/ansible-test $(1) --venv --color no --python $(3); \
+		echo "matrix cell: ansible-test $(1), ansible-core $(2), Python $(3): $$(( $$(date +%s) - start ))s"
 endef
 
 DOCS_RST := docs/site/rst
 BUILD_DIR := .tmp/build
 
 .PHONY: venv tools-venv collection-link pip-bootstrap lint sanity units unit docs docs-check docs-html changelog changelog-check \
-	build galaxy-import test demo clean
+	build galaxy-import test demo clean matrix matrix-venvs integration-matrix
 
 $(STAMP): requirements-test.txt
 	rm -rf $(VENV)
@@ -54,6 +88,34 @@ $(TOOLS_STAMP): requirements-lint.txt constraints-lint.txt
 	$(PYTHON_TOOLS) -m venv $(TOOLS_VENV)
 	$(TOOLS_BIN)/python -m pip install --quiet --upgrade pip
 	$(TOOLS_BIN)/python -m pip install --quiet -r requirements-lint.txt -c constraints-lint.txt
+	touch $@
+
+$(PYTHONS)/python%:
+	@found=; for candidate in $(wildcard $(HOME)/.pyenv/versions/$*.*/bin/python$*) $$(command -v python$* || true); do \
+		if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, "$*".split("."))))' \
+			>/dev/null 2>&1; then found=$$candidate; break; fi; done; \
+	if [ -z "$$found" ]; then echo "Python $* not found: the version matrix needs it (pyenv install $*," \
+		"or put a python$* that runs on PATH)" >&2; exit 1; fi; \
+	mkdir -p $(@D) && ln -sfn "$$found" $@
+
+# $(call core_venv,VERSION): a venv with only ansible-core VERSION's pin, on its controller Python, rebuilt when the
+# pin or the Python changes (the stamp name holds their hash).
+define core_venv
+CORE_BIN_$(1) := $(MATRIX_DIR)/core-$(1)/bin
+CORE_STAMP_$(1) := $(MATRIX_DIR)/core-$(1)/.installed-$$(shell echo $(CORE_PIN_$(1)) $(CORE_PYTHON_$(1)) | sha1sum | cut -c1-12)
+$$(CORE_STAMP_$(1)): | $(PYTHONS)/python$(CORE_PYTHON_$(1))
+	rm -rf $(MATRIX_DIR)/core-$(1)
+	$(PYTHONS)/python$(CORE_PYTHON_$(1)) -m venv $(MATRIX_DIR)/core-$(1)
+	$(MATRIX_DIR)/core-$(1)/bin/python -m pip install --quiet ansible-core==$(CORE_PIN_$(1))
+	touch $$@
+endef
+$(foreach version,2.16 2.17 2.18 2.20,$(eval $(call core_venv,$(version))))
+
+# Python 3.9 with the modules' libraries (requirements.txt), the module-side interpreter of the integration cell.
+$(MODULES_39_STAMP): requirements.txt | $(PYTHONS)/python3.9
+	rm -rf $(MODULES_39)
+	$(PYTHONS)/python3.9 -m venv $(MODULES_39)
+	$(MODULES_39)/bin/python -m pip install --quiet -r requirements.txt
 	touch $@
 
 # The test venv (.venv, Python 3 of the machine, requirements-test.txt).
@@ -76,21 +138,51 @@ lint: venv tools-venv collection-link
 	$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
 	$(MAKE) --no-print-directory changelog-check
 
+# Every venv and interpreter of the matrix.
+matrix-venvs: venv tools-venv $(foreach version,$(MATRIX),$(CORE_STAMP_$(version))) $(MODULES_39_STAMP) \
+	$(foreach version,3.9 3.12 3.13,$(PYTHONS)/python$(version))
+
 # ansible-test makes a venv for each sanity test and bootstraps pip in it with a script it downloads; the host is
-# unreachable from our machines, so put the offline stand-in (tools/get_pip_bootstrap.py) where it looks first.
-pip-bootstrap: venv tools-venv
-	$(BIN)/python tools/install_get_pip.py
-	$(TOOLS_BIN)/python tools/install_get_pip.py
+# unreachable from our machines, so put the offline stand-in (tools/get_pip_bootstrap.py) where each version's
+# ansible-test looks first (the pip version it pins differs: 23.1.2 up to 2.17, newer after).
+pip-bootstrap: matrix-venvs
+	$(foreach version,$(MATRIX),$(CORE_BIN_$(version))/python tools/install_get_pip.py;)
 
-# ansible-test sanity, no ignore files: ansible-core 2.19 on Python 3.11, then ansible-core 2.21 on Python 3.13.
-sanity: pip-bootstrap
-	$(call ansible_test,sanity,$(STAGE_219),$(BIN))
-	$(call ansible_test,sanity,$(STAGE_221),$(TOOLS_BIN))
+# One target per matrix cell, so `make -j2` runs them side by side:
+#   sanity-VERSION             ansible-test sanity, no ignore files, on the controller Python of that venv
+#   units-VERSION-PYTHON       ansible-test units (tests/unit/, tests/unit/requirements.txt) with modules on PYTHON
+SANITY_CELLS := sanity-2.16 sanity-2.21
+UNITS_CELLS := $(foreach version,$(MATRIX),$(foreach python,$(UNITS_PYTHONS_$(version)),units-$(version)-$(python)))
+.PHONY: $(SANITY_CELLS) $(UNITS_CELLS) integration-2.16-py3.9
 
-# ansible-test units (tests/unit/, requirements from tests/unit/requirements.txt) on both ansible-core versions.
-units: pip-bootstrap
-	$(call ansible_test,units,$(STAGE_219),$(BIN))
-	$(call ansible_test,units,$(STAGE_221),$(TOOLS_BIN))
+$(SANITY_CELLS): sanity-%: pip-bootstrap
+	$(call ansible_test,sanity,$*,$(CORE_PYTHON_$*))
+
+cell_version = $(word 1,$(subst -, ,$*))
+cell_python = $(word 2,$(subst -, ,$*))
+$(UNITS_CELLS): units-%: pip-bootstrap
+	$(call ansible_test,units,$(cell_version),$(cell_python))
+
+# ansible-test sanity on the oldest and the newest ansible-core: 2.16 on Python 3.12, 2.21 on Python 3.13.
+sanity: $(SANITY_CELLS)
+
+# ansible-test units on every ansible-core from 2.16 to 2.21, with the modules on Python 3.9 and 3.13.
+units: $(UNITS_CELLS)
+
+# The integration targets (tests/integration/test_targets.py) with ansible-playbook of ansible-core 2.16 and the
+# modules on Python 3.9. The full pytest run of `make test` runs them with ansible-core 2.21 (see `test`); plain
+# `pytest` with .venv's ansible-core 2.19.
+integration-2.16-py3.9: matrix-venvs collection-link
+	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.16) TEST_MODULE_PYTHON=$(MODULES_39)/bin/python \
+		$(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(MATRIX_DIR)/pytest-integration-2.16 \
+		tests/integration/test_targets.py; \
+	echo "matrix cell: integration, ansible-core 2.16, modules on Python 3.9: $$(( $$(date +%s) - start ))s"
+
+integration-matrix: integration-2.16-py3.9
+
+# The whole matrix, two cells at a time; each cell's output comes in one piece when it ends.
+matrix: matrix-venvs pip-bootstrap
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(SANITY_CELLS) $(UNITS_CELLS) integration-matrix
 
 # The unit tests alone, with plain pytest (fast feedback while coding).
 unit: venv
@@ -136,10 +228,12 @@ chromium:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 # Everything CI checks (.ci/run): lint, generated docs current, every pytest test (unit, emulator, integration,
-# packaging, ecosystem), ansible-test sanity and units on both cores, the Galaxy import and the HTML site.
-test: lint docs-check chromium
-	$(BIN)/python -m pytest
-	$(MAKE) --no-print-directory sanity units galaxy-import docs-html
+# packaging, ecosystem; the integration targets with ansible-playbook of ansible-core 2.21), the version matrix
+# (ansible-test sanity and units, the integration cell), the Galaxy import and the HTML site.
+test: lint docs-check chromium matrix-venvs
+	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.21) $(BIN)/python -m pytest; \
+		echo "full pytest run (integration targets on ansible-core 2.21): $$(( $$(date +%s) - start ))s"
+	$(MAKE) --no-print-directory matrix galaxy-import docs-html
 
 # Start the emulator and an SMTP sink and run examples/provision_smtp.yml against them.
 demo: venv

@@ -752,6 +752,17 @@ def _walk_tasks(items: Iterable[Any]) -> Iterable[Any]:
             yield item
 
 
+def _result_parts(result: Any) -> tuple[Any, str, Any]:
+    """The task, host name and returned data of a task result handed to a callback.
+
+    ansible-core 2.19 gave the result public ``task``, ``host`` and ``result`` attributes; 2.16 to 2.18 have only the
+    underscored ones, which 2.19 keeps as deprecated aliases.
+    """
+    if hasattr(result, "result"):
+        return result.task, result.host.get_name(), result.result
+    return result._task, result._host.get_name(), result._result
+
+
 class CallbackModule(CallbackBase):
     """Collect flexi_smtp results during the run; write the report when the run ends."""
 
@@ -797,15 +808,15 @@ class CallbackModule(CallbackBase):
         self._record(result, "unreachable")
 
     def _record(self, result: Any, outcome: str, ignore_errors: bool = False) -> None:
-        task, host = result.task, result.host.get_name()
+        task, host, returned = _result_parts(result)
         check_mode = getattr(task, "check_mode", None)  # the task's, its block's or its play's, else --check
         if not isinstance(check_mode, bool):
             check_mode = bool(context.CLIARGS.get("check", False))
         if is_flexi_smtp(task):
-            self.collector.add_result(host, result.task_name, outcome, result.result, check_mode)
+            self.collector.add_result(host, result.task_name, outcome, returned, check_mode)
             self._play_runs_flexi_smtp = True
         elif outcome in ("failed", "unreachable") and not ignore_errors and self._play_runs_flexi_smtp:
-            self.collector.add_stop(host, result.task_name, outcome, result.result, check_mode)
+            self.collector.add_stop(host, result.task_name, outcome, returned, check_mode)
 
     # where the report goes
 

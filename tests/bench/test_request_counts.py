@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from bench.cases import requests_by_company
 from bench.harness import Ansible
 from bench.probe import ConnectionProbe
 from tests.emulator.server import EmulatorServer
 from tests.support.collection import install
+from tests.support.modules import patch_module_args
 
 install()
 

@@ -6,7 +6,6 @@ Every run gets a lab of its own, so runs can go in parallel and each run's reque
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -15,7 +14,13 @@ from pathlib import Path
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.integration.control import ControlServer, LoggedRequest
-from tests.support.ansible import PlaybookRun, clean_ansible_environment, run_ansible_playbook
+from tests.support.ansible import (
+    MATRIX_ANSIBLE_BIN,
+    PlaybookRun,
+    clean_ansible_environment,
+    module_host_vars,
+    run_ansible_playbook,
+)
 from tests.support.network import closed_port
 
 HERE = Path(__file__).resolve().parent
@@ -96,7 +101,9 @@ class Lab:
             arguments += ["--check", "--diff"]
         if verbosity:
             arguments.append("-" + "v" * verbosity)
-        return run_ansible_playbook(arguments, self.workdir, ansible_environment(self.workdir))
+        return run_ansible_playbook(
+            arguments, self.workdir, ansible_environment(self.workdir), ansible_bin=MATRIX_ANSIBLE_BIN
+        )
 
 
 @contextmanager
@@ -119,7 +126,7 @@ def running_lab(workdir: Path) -> Iterator[Lab]:
         control = ControlServer(emulators, sinks, SMTP_PASSWORD).start()
         stack.callback(control.stop)
         extra_vars = {
-            "ansible_python_interpreter": sys.executable,
+            **module_host_vars(),
             "control_url": control.url,
             "flexi_company": COMPANY,
             "flexi_second_company": SECOND_COMPANY,
