@@ -6,7 +6,7 @@
 #   .venv-tools  Python 3.13 with requirements-lint.txt (versions locked by constraints-lint.txt): ansible-core 2.21,
 #                ansible-lint, yamllint, antsibull-docs, antsibull-changelog, galaxy-importer, Sphinx.
 # The version matrix (`make matrix`, part of `make test`) adds small venvs under .tmp/matrix/: one per ansible-core
-# version that has no venv above (only ansible-core), and modules-3.9 (Python 3.9 with requests and lxml, for the
+# version that has no venv above (only ansible-core), and modules-3.9 and modules-3.13 (requests and lxml, for the
 # modules of the integration run). ansible-test makes its own venvs as well: in ~/.ansible/test/venv/ (sanity tools)
 # and in the staged copies' tests/output/ (.tmp/ansible-test-*), all kept between runs.
 SHELL := /bin/bash
@@ -52,6 +52,8 @@ CORE_STAMP_2.19 := $(STAMP)
 CORE_STAMP_2.21 := $(TOOLS_STAMP)
 MODULES_39 := $(MATRIX_DIR)/modules-3.9
 MODULES_39_STAMP := $(MODULES_39)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+MODULES_313 := $(MATRIX_DIR)/modules-3.13
+MODULES_313_STAMP := $(MODULES_313)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
 
 # Interpreters by minor version, linked into .tmp/pythons/ (ansible-test finds python3.X on PATH, where pyenv's
 # shims would fail for versions that are not active): pyenv's first, then one on PATH, each tried before use.
@@ -73,7 +75,7 @@ DOCS_RST := docs/site/rst
 BUILD_DIR := .tmp/build
 
 .PHONY: venv tools-venv collection-link pip-bootstrap lint sanity units unit docs docs-check docs-html changelog changelog-check \
-	build galaxy-import test demo clean matrix matrix-venvs integration-matrix
+	build galaxy-import test demo clean matrix matrix-venvs integration-matrix check coverage
 
 $(STAMP): requirements-test.txt
 	rm -rf $(VENV)
@@ -111,11 +113,18 @@ $$(CORE_STAMP_$(1)): | $(PYTHONS)/python$(CORE_PYTHON_$(1))
 endef
 $(foreach version,2.16 2.17 2.18 2.20,$(eval $(call core_venv,$(version))))
 
-# Python 3.9 with the modules' libraries (requirements.txt), the module-side interpreter of the integration cell.
+# Python 3.9 and 3.13 with the modules' libraries (requirements.txt): the module-side interpreters of the
+# integration runs on ansible-core 2.16 and 2.21.
 $(MODULES_39_STAMP): requirements.txt | $(PYTHONS)/python3.9
 	rm -rf $(MODULES_39)
 	$(PYTHONS)/python3.9 -m venv $(MODULES_39)
 	$(MODULES_39)/bin/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(MODULES_313_STAMP): requirements.txt | $(PYTHONS)/python3.13
+	rm -rf $(MODULES_313)
+	$(PYTHONS)/python3.13 -m venv $(MODULES_313)
+	$(MODULES_313)/bin/python -m pip install --quiet -r requirements.txt
 	touch $@
 
 # The test venv (.venv, Python 3 of the machine, requirements-test.txt).
@@ -139,7 +148,7 @@ lint: venv tools-venv collection-link
 	$(MAKE) --no-print-directory changelog-check
 
 # Every venv and interpreter of the matrix.
-matrix-venvs: venv tools-venv $(foreach version,$(MATRIX),$(CORE_STAMP_$(version))) $(MODULES_39_STAMP) \
+matrix-venvs: venv tools-venv $(foreach version,$(MATRIX),$(CORE_STAMP_$(version))) $(MODULES_39_STAMP) $(MODULES_313_STAMP) \
 	$(foreach version,3.9 3.12 3.13,$(PYTHONS)/python$(version))
 
 # ansible-test makes a venv for each sanity test and bootstraps pip in it with a script it downloads; the host is
@@ -184,9 +193,21 @@ integration-matrix: integration-2.16-py3.9
 matrix: matrix-venvs pip-bootstrap
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(SANITY_CELLS) $(UNITS_CELLS) integration-matrix
 
-# The unit tests alone, with plain pytest (fast feedback while coding).
+# The collection's unit tests alone, with plain pytest (fast feedback while coding; `make test` runs them through
+# ansible-test units on every ansible-core of the matrix instead).
 unit: venv
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest -q tests/unit
+
+# The inner loop before a commit: lint, unit tests, the integration targets on .venv's ansible-core (no sanity, no
+# matrix).
+check: lint unit
+	$(BIN)/python -m pytest -q tests/integration/test_targets.py
+
+# Branch coverage of plugins/ by the tests that run the collection in process (unit and security tests).
+coverage: venv
+	$(BIN)/python -m coverage erase
+	$(BIN)/python -m coverage run -m pytest -q tests/unit tests/security tests/bench/test_request_counts.py
+	$(BIN)/python -m coverage report
 
 # Regenerate the plugin reference (RST for the Sphinx site in docs/site/) from the plugin docs and the guides in
 # docs/docsite/, with antsibull-docs. Commit the result; `make docs-check` fails when it is stale.
@@ -231,8 +252,9 @@ chromium:
 # packaging, ecosystem; the integration targets with ansible-playbook of ansible-core 2.21), the version matrix
 # (ansible-test sanity and units, the integration cell), the Galaxy import and the HTML site.
 test: lint docs-check chromium matrix-venvs
-	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.21) $(BIN)/python -m pytest; \
-		echo "full pytest run (integration targets on ansible-core 2.21): $$(( $$(date +%s) - start ))s"
+	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.21) TEST_MODULE_PYTHON=$(MODULES_313)/bin/python \
+		$(BIN)/python -m pytest --ignore=tests/unit; \
+		echo "pytest run (integration targets on ansible-core 2.21, modules on Python 3.13): $$(( $$(date +%s) - start ))s"
 	$(MAKE) --no-print-directory matrix galaxy-import docs-html
 
 # Start the emulator and an SMTP sink and run examples/provision_smtp.yml against them.
