@@ -98,6 +98,7 @@ class EmulatorServer:
         self._thread: threading.Thread | None = None
         self._certs: CertDirectory | None = None
         self._tls: TlsMaterial | None = None
+        self._accepted_before = 0  # connections accepted by earlier runs (start/stop cycles)
 
     # lifecycle
 
@@ -130,6 +131,7 @@ class EmulatorServer:
             self._thread.join()
         self._httpd.close_connections()
         self._httpd.server_close()  # joins the handler threads
+        self._accepted_before += self._httpd.connections_accepted
         self._httpd = None
         self._thread = None
         self._remove_certificates()
@@ -184,6 +186,12 @@ class EmulatorServer:
         """How many client connections a handler is serving right now."""
         return self._httpd.open_connections if self._httpd is not None else 0
 
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted since the first start, with or without a request: a canary's proof of silence."""
+        current = self._httpd.connections_accepted if self._httpd is not None else 0
+        return self._accepted_before + current
+
     def inject(self, fault: Fault) -> None:
         self.faults.add(fault)
 
@@ -204,6 +212,7 @@ class _HttpServer(ThreadingHTTPServer):
         self._context = context
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
+        self._accepted = 0
         self._closing = False
         self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(address, _FlexiHandler)  # closes everything through server_close() if binding fails
@@ -226,6 +235,17 @@ class _HttpServer(ThreadingHTTPServer):
         super().server_close()
         self._wake_reader.close()
         self._wake_writer.close()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Counted here, in the accepting thread, before TLS or a request line: a bare connect counts too.
+        with self._lock:
+            self._accepted += 1
+        super().process_request(request, client_address)
+
+    @property
+    def connections_accepted(self) -> int:
+        with self._lock:
+            return self._accepted
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         connection = self._secured(request)
