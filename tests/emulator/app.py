@@ -88,7 +88,7 @@ class Answer:
     "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers")."""
 
     status: int
-    body: str = ""
+    body: str | bytes = ""  # text goes out as UTF-8
     content_type: str | None = XML_TYPE
     headers: tuple[tuple[str, str], ...] = ()
     delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip"

@@ -62,7 +62,7 @@ class Fault:
     times: int | None = 1
     location: str | None = None
     phase: str = "body"
-    body: str | None = None
+    body: str | bytes | None = None  # bytes go out as they are (e.g. UTF-16); text goes out as UTF-8
     content_type: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     spelling: str = "plain"

@@ -345,7 +345,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
         if answer.delivery == "drop":
             self.close_connection = True
             return
-        payload = answer.body.encode("utf-8")
+        payload = answer.body if isinstance(answer.body, bytes) else answer.body.encode("utf-8")
         scripted = {name.lower() for name, _value in answer.headers}  # a raw fault may set these itself
         self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status)
         if answer.content_type and "content-type" not in scripted:

@@ -181,6 +181,24 @@ def test_raw_fault_with_scripted_content_length_sends_it_and_closes(flexi):
     connection.close()
 
 
+def test_raw_fault_sends_a_bytes_body_as_it_is(flexi):
+    document = '<?xml version="1.0" encoding="utf-16"?><nastaveni-smtp/>'.encode("utf-16")
+    flexi.emulator.inject(Fault("raw", status=200, body=document, content_type="application/xml"))
+
+    answer = flexi.get()
+
+    assert answer.content == document
+    assert answer.headers["Content-Length"] == str(len(document))
+
+
+def test_raw_fault_sends_a_text_body_as_utf_8(flexi):
+    flexi.emulator.inject(Fault("raw", status=200, body="<host>ř€</host>"))
+
+    answer = flexi.get()
+
+    assert answer.content == "<host>ř€</host>".encode()
+
+
 def test_fault_headers_from_json_lists_become_tuples():
     spec = json.loads('{"kind": "raw", "headers": [["Content-Encoding", "gzip"]]}')
 
