@@ -85,19 +85,20 @@ class IncomingRequest:
 @dataclass(frozen=True)
 class Answer:
     """What to send back. `delivery` "drop" or "drop_mid_body" breaks the connection instead (a fault);
-    "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers")."""
+    "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers");
+    "endless" sends `body` as the first chunk of a chunked answer that never ends."""
 
     status: int
     body: str | bytes = ""  # text goes out as UTF-8
     content_type: str | None = XML_TYPE
     headers: tuple[tuple[str, str], ...] = ()
-    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip"
+    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip" | "endless"
     pace: float = 0.0
     drip_phase: str = "body"
 
     @property
     def recorded_status(self) -> int:
-        return self.status if self.delivery in ("normal", "drip") else -1
+        return self.status if self.delivery in ("normal", "drip", "endless") else -1
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,8 @@ class FlexiApp:
             return Answer(status, redirect_page(status, location), "text/html", (("Location", location),))
         if fault.kind == "raw":
             return Answer(status, fault.body or "", fault.content_type, fault.headers)
+        if fault.kind == "endless":
+            return Answer(status, fault.body or "", fault.content_type or XML_TYPE, fault.headers, delivery="endless")
         if fault.kind == "echo":
             message = echo_message(fault, call.password, write.password)
             return Answer(status, error_document([ErrorEntry(message)], "message", "xml"), XML_TYPE)

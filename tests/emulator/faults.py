@@ -21,6 +21,7 @@ FAULT_KINDS = (
     "drip",
     "raw",
     "echo",
+    "endless",
 )
 DEFAULT_STATUS = {"status": 500, "html": 502, "redirect": 302, "echo": 400}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -51,7 +52,8 @@ class Fault:
     """One queued fault; `times=None` applies it to every matching request.
 
     Which fields a kind reads: slow and drip `delay` (drip also `phase`), redirect `location`, raw `body`,
-    `content_type` and `headers`, echo `spelling` and `pad`; `status` overrides the kind's default status.
+    `content_type` and `headers`, echo `spelling` and `pad`, endless `body` (what the answer opens with),
+    `content_type` (XML unless given) and `headers`; `status` overrides the kind's default status.
     """
 
     kind: str

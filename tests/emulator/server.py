@@ -27,6 +27,8 @@ HOST = "127.0.0.1"
 IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit idle
 HANDSHAKE_TIMEOUT = 10.0
 DRIP_LIMIT = 120.0  # seconds a dripping answer may take before the emulator gives up and closes the line
+ENDLESS_LIMIT = 120.0  # seconds an endless answer may go on before the emulator gives up and closes the line
+ENDLESS_CHUNK = b"a" * 65536  # what an endless answer repeats after its opening
 
 # One or more "/segment" parts of unreserved characters; no trailing slash, no "." or ".." segment.
 _PATH_PREFIX = re.compile(r"(/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)+")
@@ -350,7 +352,9 @@ class _FlexiHandler(BaseHTTPRequestHandler):
         self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status)
         if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
-        if "content-length" in scripted:
+        if answer.delivery == "endless":
+            self.send_header("Transfer-Encoding", "chunked")
+        elif "content-length" in scripted:
             self.close_connection = True  # a scripted length may be wrong: the line cannot be reused after it
         else:
             self.send_header("Content-Length", str(len(payload)))
@@ -358,6 +362,9 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if answer.delivery == "drip":
             self._drip(answer, b"" if self.command == "HEAD" else payload)
+            return
+        if answer.delivery == "endless":
+            self._endless(b"" if self.command == "HEAD" else payload)
             return
         self.end_headers()
         if answer.delivery == "drop_mid_body":
@@ -389,6 +396,24 @@ class _FlexiHandler(BaseHTTPRequestHandler):
         except OSError:
             LOG.debug("client left during a dripping answer")
             self.close_connection = True
+
+    def _endless(self, opening: bytes) -> None:
+        """Send `opening` as the first chunk, then ENDLESS_CHUNK again and again, never the last chunk: until the
+        emulator stops, the client goes away or ENDLESS_LIMIT passes; then close the connection."""
+        self.end_headers()
+        self.close_connection = True
+        if self.command == "HEAD":
+            return
+        stopping = self.server.app.stopping
+        deadline = time.monotonic() + ENDLESS_LIMIT
+        chunk = opening
+        try:
+            while not stopping.is_set() and time.monotonic() < deadline:
+                if chunk:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                chunk = ENDLESS_CHUNK
+        except OSError:
+            LOG.debug("client left during an endless answer")
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug("%s %s", self.address_string(), format % args)
