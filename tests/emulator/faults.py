@@ -51,9 +51,10 @@ _REDIRECT_PAGE = """<html>
 class Fault:
     """One queued fault; `times=None` applies it to every matching request.
 
-    Which fields a kind reads: slow and drip `delay` (drip also `phase`), redirect `location`, raw `body`,
-    `content_type` and `headers`, echo `spelling` and `pad`, endless `body` (what the answer opens with),
-    `content_type` (XML unless given) and `headers`; `status` overrides the kind's default status.
+    Which fields a kind reads: slow and drip `delay` (drip also `phase`); redirect `location`; raw `body`,
+    `content_type`, `headers` and `spelling` (in a text body, `{request}`, `{authorization}` and `{body}` become
+    those parts of the request as received, spelled so); echo `spelling` and `pad`; endless `body` (what the
+    answer opens with), `content_type` (XML unless given) and `headers`. `status` overrides the default status.
     """
 
     kind: str
