@@ -43,6 +43,7 @@ WRITE_METHODS = ("PUT", "POST")
 SMTP_METHODS = ("GET", "PUT", "POST")
 SMTP_RESOURCE = "nastaveni/smtp"
 REALM = 'Basic realm="ABRA Flexi"'
+_PLACEHOLDER = re.compile(r"\{(request|authorization|body)\}")
 # The documented sample read document, used where a fault needs a body that looks like Flexi's.
 _SAMPLE_STORED = {
     "defaultFrom": "vzor@seznam.cz",
@@ -85,19 +86,20 @@ class IncomingRequest:
 @dataclass(frozen=True)
 class Answer:
     """What to send back. `delivery` "drop" or "drop_mid_body" breaks the connection instead (a fault);
-    "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers")."""
+    "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers");
+    "endless" sends `body` as the first chunk of a chunked answer that never ends."""
 
     status: int
-    body: str = ""
+    body: str | bytes = ""  # text goes out as UTF-8
     content_type: str | None = XML_TYPE
     headers: tuple[tuple[str, str], ...] = ()
-    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip"
+    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip" | "endless"
     pace: float = 0.0
     drip_phase: str = "body"
 
     @property
     def recorded_status(self) -> int:
-        return self.status if self.delivery in ("normal", "drip") else -1
+        return self.status if self.delivery in ("normal", "drip", "endless") else -1
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ class FlexiApp:
         call = _take_apart(request, self.options.path_prefix)
         write = read_write_body(request.body, call.body_format) if call.method in WRITE_METHODS else WriteBody()
         try:
-            answer = self._answer(call, write)
+            answer = self._answer(call, write, request)
         except Exception as exc:  # an emulator bug: answer like a crashing Flexi rather than dropping the line
             LOG.exception("emulator failed on %s %s", call.method, call.path)
             answer = self._error(500, f"{type(exc).__name__}: {exc}", call.fmt)
@@ -141,7 +143,7 @@ class FlexiApp:
         self.state.close_record(place, _record(call, write, request.body, answer))
         return answer
 
-    def _answer(self, call: _Call, write: WriteBody) -> Answer:
+    def _answer(self, call: _Call, write: WriteBody, request: IncomingRequest) -> Answer:
         if call.route is None:
             # A reverse proxy that forwards only the prefix answers everything else itself, before Flexi sees it.
             return Answer(404, html_error_page(404), "text/html")
@@ -150,7 +152,7 @@ class FlexiApp:
             self.stopping.wait(fault.delay)
             fault = None
         if fault is not None and fault.kind != "drip":
-            return self._fault_answer(fault, call, write)
+            return self._fault_answer(fault, call, write, request)
         answer = self._authenticated(call, write)
         if fault is not None:  # drip: the answer the request gets anyway, sent byte by byte
             return replace(answer, delivery="drip", pace=fault.delay, drip_phase=fault.phase)
@@ -261,13 +263,18 @@ class FlexiApp:
     def _errors(self, status: int, entries: list[ErrorEntry], fmt: str) -> Answer:
         return Answer(status, error_document(entries, self.options.error_shape, fmt), _content_type(fmt))
 
-    def _fault_answer(self, fault: Fault, call: _Call, write: WriteBody) -> Answer:
+    def _fault_answer(self, fault: Fault, call: _Call, write: WriteBody, request: IncomingRequest) -> Answer:
         status = fault.answer_status
         if fault.kind == "redirect":
             location = fault.location or ""
             return Answer(status, redirect_page(status, location), "text/html", (("Location", location),))
         if fault.kind == "raw":
-            return Answer(status, fault.body or "", fault.content_type, fault.headers)
+            body = fault.body or ""
+            if isinstance(body, str):
+                body = quoting_request(body, request, fault.spelling)
+            return Answer(status, body, fault.content_type, fault.headers)
+        if fault.kind == "endless":
+            return Answer(status, fault.body or "", fault.content_type or XML_TYPE, fault.headers, delivery="endless")
         if fault.kind == "echo":
             message = echo_message(fault, call.password, write.password)
             return Answer(status, error_document([ErrorEntry(message)], "message", "xml"), XML_TYPE)
@@ -296,6 +303,19 @@ def echo_message(fault: Fault, header_password: str | None, body_password: str |
     if body_password is not None:
         parts.append(f"heslo v těle požadavku: {spell(body_password, fault.spelling)}")
     return "x" * fault.pad + "Požadavek odmítnut; " + "; ".join(parts or ["bez hesla"])
+
+
+def quoting_request(template: str, request: IncomingRequest, spelling: str) -> str:
+    """`template` with `{request}` (request line, headers and body as received), `{authorization}` (that header's
+    value) and `{body}` put in, each spelled as `spelling` says: a proxy or error page echoing what it got."""
+    body = request.body.decode("utf-8", "replace")
+    headers = "\n".join(f"{name}: {value}" for name, value in request.headers.items())
+    parts = {
+        "request": f"{request.method} {request.target}\n{headers}\n\n{body}",
+        "authorization": request.headers.get("Authorization") or "",
+        "body": body,
+    }
+    return _PLACEHOLDER.sub(lambda found: spell(parts[found.group(1)], spelling), template)
 
 
 def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:

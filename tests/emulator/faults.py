@@ -21,6 +21,7 @@ FAULT_KINDS = (
     "drip",
     "raw",
     "echo",
+    "endless",
 )
 DEFAULT_STATUS = {"status": 500, "html": 502, "redirect": 302, "echo": 400}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -50,8 +51,10 @@ _REDIRECT_PAGE = """<html>
 class Fault:
     """One queued fault; `times=None` applies it to every matching request.
 
-    Which fields a kind reads: slow and drip `delay` (drip also `phase`), redirect `location`, raw `body`,
-    `content_type` and `headers`, echo `spelling` and `pad`; `status` overrides the kind's default status.
+    Which fields a kind reads: slow and drip `delay` (drip also `phase`); redirect `location`; raw `body`,
+    `content_type`, `headers` and `spelling` (in a text body, `{request}`, `{authorization}` and `{body}` become
+    those parts of the request as received, spelled so); echo `spelling` and `pad`; endless `body` (what the
+    answer opens with), `content_type` (XML unless given) and `headers`. `status` overrides the default status.
     """
 
     kind: str
@@ -62,7 +65,7 @@ class Fault:
     times: int | None = 1
     location: str | None = None
     phase: str = "body"
-    body: str | None = None
+    body: str | bytes | None = None  # bytes go out as they are (e.g. UTF-16); text goes out as UTF-8
     content_type: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     spelling: str = "plain"

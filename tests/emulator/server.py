@@ -27,6 +27,8 @@ HOST = "127.0.0.1"
 IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit idle
 HANDSHAKE_TIMEOUT = 10.0
 DRIP_LIMIT = 120.0  # seconds a dripping answer may take before the emulator gives up and closes the line
+ENDLESS_LIMIT = 120.0  # seconds an endless answer may go on before the emulator gives up and closes the line
+ENDLESS_CHUNK = b"a" * 65536  # what an endless answer repeats after its opening
 
 # One or more "/segment" parts of unreserved characters; no trailing slash, no "." or ".." segment.
 _PATH_PREFIX = re.compile(r"(/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)+")
@@ -98,6 +100,7 @@ class EmulatorServer:
         self._thread: threading.Thread | None = None
         self._certs: CertDirectory | None = None
         self._tls: TlsMaterial | None = None
+        self._accepted_before = 0  # connections accepted by earlier runs (start/stop cycles)
 
     # lifecycle
 
@@ -130,6 +133,7 @@ class EmulatorServer:
             self._thread.join()
         self._httpd.close_connections()
         self._httpd.server_close()  # joins the handler threads
+        self._accepted_before += self._httpd.connections_accepted
         self._httpd = None
         self._thread = None
         self._remove_certificates()
@@ -184,6 +188,12 @@ class EmulatorServer:
         """How many client connections a handler is serving right now."""
         return self._httpd.open_connections if self._httpd is not None else 0
 
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted since the first start, with or without a request: a canary's proof of silence."""
+        current = self._httpd.connections_accepted if self._httpd is not None else 0
+        return self._accepted_before + current
+
     def inject(self, fault: Fault) -> None:
         self.faults.add(fault)
 
@@ -204,6 +214,7 @@ class _HttpServer(ThreadingHTTPServer):
         self._context = context
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
+        self._accepted = 0
         self._closing = False
         self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(address, _FlexiHandler)  # closes everything through server_close() if binding fails
@@ -226,6 +237,17 @@ class _HttpServer(ThreadingHTTPServer):
         super().server_close()
         self._wake_reader.close()
         self._wake_writer.close()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Counted here, in the accepting thread, before TLS or a request line: a bare connect counts too.
+        with self._lock:
+            self._accepted += 1
+        super().process_request(request, client_address)
+
+    @property
+    def connections_accepted(self) -> int:
+        with self._lock:
+            return self._accepted
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         connection = self._secured(request)
@@ -325,12 +347,14 @@ class _FlexiHandler(BaseHTTPRequestHandler):
         if answer.delivery == "drop":
             self.close_connection = True
             return
-        payload = answer.body.encode("utf-8")
+        payload = answer.body if isinstance(answer.body, bytes) else answer.body.encode("utf-8")
         scripted = {name.lower() for name, _value in answer.headers}  # a raw fault may set these itself
         self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status)
         if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
-        if "content-length" in scripted:
+        if answer.delivery == "endless":
+            self.send_header("Transfer-Encoding", "chunked")
+        elif "content-length" in scripted:
             self.close_connection = True  # a scripted length may be wrong: the line cannot be reused after it
         else:
             self.send_header("Content-Length", str(len(payload)))
@@ -338,6 +362,9 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if answer.delivery == "drip":
             self._drip(answer, b"" if self.command == "HEAD" else payload)
+            return
+        if answer.delivery == "endless":
+            self._endless(b"" if self.command == "HEAD" else payload)
             return
         self.end_headers()
         if answer.delivery == "drop_mid_body":
@@ -369,6 +396,24 @@ class _FlexiHandler(BaseHTTPRequestHandler):
         except OSError:
             LOG.debug("client left during a dripping answer")
             self.close_connection = True
+
+    def _endless(self, opening: bytes) -> None:
+        """Send `opening` as the first chunk, then ENDLESS_CHUNK again and again, never the last chunk: until the
+        emulator stops, the client goes away or ENDLESS_LIMIT passes; then close the connection."""
+        self.end_headers()
+        self.close_connection = True
+        if self.command == "HEAD":
+            return
+        stopping = self.server.app.stopping
+        deadline = time.monotonic() + ENDLESS_LIMIT
+        chunk = opening
+        try:
+            while not stopping.is_set() and time.monotonic() < deadline:
+                if chunk:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                chunk = ENDLESS_CHUNK
+        except OSError:
+            LOG.debug("client left during an endless answer")
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug("%s %s", self.address_string(), format % args)

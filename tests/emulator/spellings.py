@@ -1,12 +1,24 @@
-"""The spellings in which a hostile server may quote a secret back (the `echo` fault)."""
+"""The spellings in which a hostile server may quote a secret back (the `echo` fault, a `raw` echo of a request)."""
 
 from __future__ import annotations
 
 import base64
 import html
+import json
 from urllib.parse import quote
 
-SPELLINGS = ("plain", "html-hex", "html-dec", "percent-slash", "java-urlencoder", "base64", "hex")
+SPELLINGS = (
+    "plain",
+    "xml",
+    "html-hex",
+    "html-dec",
+    "json",
+    "percent-slash",
+    "percent-all",
+    "java-urlencoder",
+    "base64",
+    "hex",
+)
 
 # html-dec: decimal references for the quotes, named ones for the rest (as MarkupSafe/Jinja write them).
 _HTML_DECIMAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"}
@@ -17,12 +29,18 @@ def spell(text: str, spelling: str) -> str:
     """`text` written the way `spelling` names."""
     if spelling == "plain":
         return text
+    if spelling == "xml":
+        return html.escape(text, quote=False)  # &amp; &lt; &gt;, quotes kept: XML text content
     if spelling == "html-hex":
         return html.escape(text, quote=True)  # &amp; &lt; &gt; &quot; &#x27;
     if spelling == "html-dec":
         return "".join(_HTML_DECIMAL.get(char, char) for char in text)
+    if spelling == "json":
+        return json.dumps(text)[1:-1]  # a JSON string's inside, non-ASCII as \uXXXX
     if spelling == "percent-slash":
         return quote(text)  # keeps "/", UTF-8, upper-case hex
+    if spelling == "percent-all":
+        return quote(text, safe="")  # "/" too: only letters, digits and "-._~" kept
     if spelling == "java-urlencoder":
         return java_urlencoded(text)
     if spelling == "base64":

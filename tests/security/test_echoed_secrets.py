@@ -1,64 +1,68 @@
 """A server that echoes what it received (a debugging proxy, a chatty error page) cannot make a module leak.
 
-The API password travels in the Basic header and the SMTP password in the write body; a stub answers the write
-with both echoed in several encodings. Neither password, in any spelling, nor the Basic token may reach the result
-or anything the module prints.
+The API password travels in the Basic header and the SMTP password in the write body; the emulator answers the write
+with a raw fault quoting the request, both secrets included, in several encodings. Neither password, in any
+spelling, nor the Basic token may reach the result or anything the module prints.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-from dataclasses import dataclass
-from typing import Any, Callable
-from urllib.parse import quote
-from xml.sax.saxutils import escape
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 
-from tests.security.stub import StubAnswer, StubRequest, StubServer
+from tests.emulator.documents import JSON_TYPE, XML_TYPE
+from tests.emulator.faults import Fault
+from tests.emulator.server import EmulatorServer
 from tests.support.secrets import basic_auth_tokens, leaks, leaks_in, spellings, spellings_twice
 
 API_USER = "api-user"
 API_PASSWORD = 'Api%pw&<"ř€:x>'
 SMTP_PASSWORD = "Smtp%pw&<\"ä€'>"
-EMPTY_SETTINGS = b'<nastaveni-smtp><host>old.example.com</host><password filled="false"></password></nastaveni-smtp>'
 
-
-def echo_of(request: StubRequest) -> str:
-    """What the stub received, as text: request line, headers (Authorization included) and body."""
-    headers = "\n".join(f"{name}: {value}" for name, value in request.headers.items())
-    return f"{request.method} {request.target}\n{headers}\n\n{request.body.decode('utf-8', 'replace')}"
-
-
-ECHOES: dict[str, Callable[[StubRequest], StubAnswer]] = {
-    "Flexi message quoting the request": lambda request: StubAnswer(
-        400,
-        f"<winstrom><success>false</success><message>{escape(echo_of(request))}</message></winstrom>".encode(),
+# Raw faults: {request} is the request line, headers (Authorization included) and body as received, {authorization}
+# and {body} those parts alone; each is put in spelled as the fault's `spelling` says.
+ECHOES: dict[str, Fault] = {
+    "Flexi message quoting the request": Fault(
+        "raw",
+        status=400,
+        body="<winstrom><success>false</success><message>{request}</message></winstrom>",
+        content_type=XML_TYPE,
+        spelling="xml",
     ),
-    "proxy HTML page showing the request": lambda request: StubAnswer(
-        502, f"<html><body><pre>{escape(echo_of(request))}</pre></body></html>".encode(), "text/html"
+    "proxy HTML page showing the request": Fault(
+        "raw",
+        status=502,
+        body="<html><body><pre>{request}</pre></body></html>",
+        content_type="text/html",
+        spelling="xml",
     ),
-    "JSON error quoting the request": lambda request: StubAnswer(
-        400,
-        json.dumps({"winstrom": {"success": "false", "message": echo_of(request)}}).encode(),
-        "application/json",
+    "JSON error quoting the request": Fault(
+        "raw",
+        status=400,
+        body='{"winstrom": {"success": "false", "message": "{request}"}}',
+        content_type=JSON_TYPE,
+        spelling="json",
     ),
-    "URL-encoded echo": lambda request: StubAnswer(
-        400, f"<message>received={quote(echo_of(request), safe='')}</message>".encode()
+    "URL-encoded echo": Fault(
+        "raw", status=400, body="<message>received={request}</message>", content_type=XML_TYPE, spelling="percent-all"
     ),
-    "base64 echo of the Authorization header": lambda request: StubAnswer(
-        400, f"<message>auth was {request.headers.get('Authorization')}</message>".encode()
+    "base64 echo of the Authorization header": Fault(
+        "raw", status=400, body="<message>auth was {authorization}</message>", content_type=XML_TYPE
     ),
-    "base64 echo of the body": lambda request: StubAnswer(
-        400, f"<message>body was {base64.b64encode(request.body).decode()}</message>".encode()
+    "base64 echo of the body": Fault(
+        "raw", status=400, body="<message>body was {body}</message>", content_type=XML_TYPE, spelling="base64"
     ),
 }
 
 
-def flexi_then(echo: Callable[[StubRequest], StubAnswer]) -> Callable[[StubRequest], StubAnswer]:
-    """Answer the read like Flexi with no password stored (so the password is sent); answer the write with echo."""
-    return lambda request: StubAnswer(200, EMPTY_SETTINGS) if request.method == "GET" else echo(request)
+def flexi_echoing_writes(emulator_factory, echo: Fault) -> EmulatorServer:
+    """Reads like Flexi with no password stored (so the password is sent); answers every write with ``echo``."""
+    emulator = emulator_factory(users={API_USER: API_PASSWORD}, initial={"host": "old.example.com"})
+    emulator.inject(replace(echo, method="PUT", times=None))
+    return emulator
 
 
 def every_spelling() -> dict[str, str]:
@@ -73,16 +77,18 @@ def every_spelling() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class EchoedRun:
-    stub: StubServer
+    emulator: EmulatorServer
+    echo: Fault
     result: dict[str, Any]
     output: str
 
 
 @pytest.fixture(params=list(ECHOES), ids=list(ECHOES))
-def echoed_run(request, stub_factory, run_module) -> EchoedRun:
-    stub = stub_factory(flexi_then(ECHOES[request.param]))
+def echoed_run(request, emulator_factory, run_module) -> EchoedRun:
+    echo = ECHOES[request.param]
+    emulator = flexi_echoing_writes(emulator_factory, echo)
     args = {
-        "url": stub.url,
+        "url": emulator.url,
         "company": "demo_s_r_o_",
         "username": API_USER,
         "password": API_PASSWORD,
@@ -92,15 +98,17 @@ def echoed_run(request, stub_factory, run_module) -> EchoedRun:
 
     result = run_module("flexi_smtp", args, diff=True)
 
-    return EchoedRun(stub, result, run_module.outputs[-1])
+    return EchoedRun(emulator, echo, result, run_module.outputs[-1])
 
 
 def test_echoing_server_really_received_both_secrets(echoed_run):
-    write = next(request for request in echoed_run.stub.requests if request.method == "PUT")
+    # The emulator never logs a password: it accepted the API password on the read (200, not 401), and logged
+    # the write with its Basic user and a <password> element; the raw echo quotes both (tests/unit/emulator).
+    read, write = echoed_run.emulator.requests[0], echoed_run.emulator.writes()[0]
 
     assert echoed_run.result["failed"] is True
-    assert escape(SMTP_PASSWORD).encode() in write.body
-    assert write.headers["Authorization"] == f"Basic {basic_auth_tokens(API_USER, API_PASSWORD)['Basic, UTF-8']}"
+    assert (read.method, read.status, read.user) == ("GET", 200, API_USER)
+    assert (write.user, write.password_present, write.status) == (API_USER, True, echoed_run.echo.status)
 
 
 def test_echoed_secrets_never_reach_the_result(echoed_run):
@@ -113,9 +121,9 @@ def test_echoed_secrets_never_reach_the_module_output(echoed_run):
     assert leaks_in(json.loads(echoed_run.output), every_spelling()) == []
 
 
-def test_masking_keeps_the_rest_of_an_echoed_message(stub_factory, run_module):
-    stub = stub_factory(flexi_then(ECHOES["Flexi message quoting the request"]))
-    args = {"url": stub.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
+def test_masking_keeps_the_rest_of_an_echoed_message(emulator_factory, run_module):
+    emulator = flexi_echoing_writes(emulator_factory, ECHOES["Flexi message quoting the request"])
+    args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
 
     result = run_module("flexi_smtp", {**args, "host": "new.example.com", "smtp_password": SMTP_PASSWORD})
 

@@ -1,24 +1,24 @@
 """Hostile XML from a server posing as Flexi: refused or read safely, never reading files or the network.
 
-Each answer comes from a stub server through flexi_smtp's main(). A canary server that must never be contacted
-stands at every external address the documents name, and a file with a known secret stands at every file path.
+Each answer comes from the emulator's raw or endless fault through the module's main(). A second emulator, the
+canary, stands at every external address the documents name and must never be contacted; a file with a known
+secret stands at every file path.
 """
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils import _settings_xml as settings_xml
-from tests.security.stub import StubAnswer, StubRequest
+from tests.emulator.documents import XML_TYPE
+from tests.emulator.faults import Fault
+from tests.emulator.server import EmulatorServer
 
 COMPANY = "demo_s_r_o_"
 FILE_CONTENT = "CONTENT-OF-A-LOCAL-FILE-7f3a"
-SETTINGS = b'<nastaveni-smtp><host>smtp.example.com</host><password filled="true"></password></nastaveni-smtp>'
-WRITE_SUCCESS = b"<winstrom version='1.0'><success>true</success><results></results></winstrom>"
 DTD_REFUSED = "the answer carries a DTD (<!DOCTYPE>), which Flexi never sends; refusing to read it"
 # Ten levels of ten references each: about 3 GB of "lol" if a parser expanded it.
 BILLION_LAUGHS = (
@@ -36,9 +36,11 @@ def local_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def canary(stub_factory):
-    """A server no document may make anyone contact; it counts every TCP connection."""
-    return stub_factory(lambda request: StubAnswer(200, f"<host>{FILE_CONTENT}</host>".encode()))
+def canary(emulator_factory) -> EmulatorServer:
+    """A server no document may make anyone contact (it counts every TCP connection); it answers the file's secret."""
+    canary = emulator_factory()
+    canary.inject(Fault("raw", status=200, body=f"<host>{FILE_CONTENT}</host>", content_type=XML_TYPE, times=None))
+    return canary
 
 
 def hostile_documents(local_file: Path, canary_url: str) -> dict[str, bytes]:
@@ -70,15 +72,16 @@ def hostile_documents(local_file: Path, canary_url: str) -> dict[str, bytes]:
 HOSTILE = ["external file entity", "external network entity", "external DTD", "parameter entity", "DTD in UTF-16"]
 
 
-def flexi_serving(read_body: bytes, write_body: bytes = WRITE_SUCCESS, status: int = 200):
-    """A script: GET answers ``read_body`` with ``status``; PUT answers ``write_body`` with 201."""
+@pytest.fixture
+def flexi_reading(emulator_factory):
+    """``flexi_reading(body, status=200)``: an emulator answering every read with ``body``; writes as Flexi does."""
 
-    def script(request: StubRequest) -> StubAnswer:
-        if request.method == "GET":
-            return StubAnswer(status, read_body)
-        return StubAnswer(201, write_body)
+    def start(read_body: bytes, status: int = 200) -> EmulatorServer:
+        emulator = emulator_factory()
+        emulator.inject(Fault("raw", status=status, body=read_body, content_type=XML_TYPE, method="GET", times=None))
+        return emulator
 
-    return script
+    return start
 
 
 def args_for(url: str, **options: Any) -> dict[str, Any]:
@@ -86,32 +89,32 @@ def args_for(url: str, **options: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_read_answer_is_refused_before_parsing(stub_factory, run_module, local_file, canary, name):
-    stub = stub_factory(flexi_serving(hostile_documents(local_file, canary.url)[name]))
+def test_hostile_read_answer_is_refused_before_parsing(flexi_reading, run_module, local_file, canary, name):
+    flexi = flexi_reading(hostile_documents(local_file, canary.url)[name])
 
-    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+    result = run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
 
     assert result["failed"] is True
     assert result["msg"].endswith(f", but {DTD_REFUSED}.")
-    assert [request.method for request in stub.requests] == ["GET"]
+    assert [request.method for request in flexi.requests] == ["GET"]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_answer_never_reads_a_local_file(stub_factory, run_module, local_file, canary, name):
-    stub = stub_factory(flexi_serving(hostile_documents(local_file, canary.url)[name]))
+def test_hostile_answer_never_reads_a_local_file(flexi_reading, run_module, local_file, canary, name):
+    flexi = flexi_reading(hostile_documents(local_file, canary.url)[name])
 
-    run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+    run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
 
     assert FILE_CONTENT not in run_module.outputs[-1]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_answer_never_contacts_the_network(stub_factory, run_module, local_file, canary, name):
-    stub = stub_factory(flexi_serving(hostile_documents(local_file, canary.url)[name]))
+def test_hostile_answer_never_contacts_the_network(flexi_reading, run_module, local_file, canary, name):
+    flexi = flexi_reading(hostile_documents(local_file, canary.url)[name])
 
-    run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+    run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
 
-    assert canary.connections == 0
+    assert canary.connections_accepted == 0
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -126,10 +129,10 @@ def test_parser_resolves_nothing_even_without_the_dtd_check(local_file, canary, 
         text = str(exc)
 
     assert FILE_CONTENT not in text
-    assert canary.connections == 0
+    assert canary.connections_accepted == 0
 
 
-def test_xinclude_is_not_processed(stub_factory, run_module, local_file, canary):
+def test_xinclude_is_not_processed(flexi_reading, run_module, local_file, canary):
     # No DTD needed for XInclude, so the document passes the DTD check; the include must stay an inert element.
     document = (
         '<nastaveni-smtp xmlns:xi="http://www.w3.org/2001/XInclude">'
@@ -137,81 +140,84 @@ def test_xinclude_is_not_processed(stub_factory, run_module, local_file, canary)
         f'<username><xi:include href="{canary.url}/include" parse="text"/></username>'
         "</nastaveni-smtp>"
     ).encode()
-    stub = stub_factory(flexi_serving(document))
+    flexi = flexi_reading(document)
 
-    result = run_module("flexi_smtp_info", args_for(stub.url))
+    result = run_module("flexi_smtp_info", args_for(flexi.url))
 
     assert (result["settings"]["host"], result["settings"]["smtp_username"]) == ("", "")
     assert FILE_CONTENT not in run_module.outputs[-1]
-    assert canary.connections == 0
+    assert canary.connections_accepted == 0
 
 
-def test_entity_expansion_bomb_is_refused(stub_factory, run_module):
-    stub = stub_factory(flexi_serving(BILLION_LAUGHS))
+def test_entity_expansion_bomb_is_refused(flexi_reading, run_module):
+    flexi = flexi_reading(BILLION_LAUGHS)
 
-    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+    result = run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
 
-    assert result["msg"] == f"Flexi answered HTTP 200 to GET {stub.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}."
+    assert result["msg"] == f"Flexi answered HTTP 200 to GET {flexi.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}."
     assert len(result["response"]) < 2100  # trimmed; an expanded entity would be ~3 GB
 
 
-def test_entity_expansion_bomb_in_an_error_answer_yields_no_message(stub_factory, run_module):
-    stub = stub_factory(flexi_serving(BILLION_LAUGHS, status=500))
+def test_entity_expansion_bomb_in_an_error_answer_yields_no_message(flexi_reading, run_module):
+    flexi = flexi_reading(BILLION_LAUGHS, status=500)
 
-    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+    result = run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
 
     assert result["msg"] == (
-        f"Flexi answered HTTP 500 to GET {stub.url}/c/{COMPANY}/nastaveni/smtp without a Flexi message (see response)."
+        f"Flexi answered HTTP 500 to GET {flexi.url}/c/{COMPANY}/nastaveni/smtp without a Flexi message (see response)."
     )
 
 
-def test_hostile_write_answer_is_refused_and_the_outcome_called_unknown(stub_factory, run_module, local_file, canary):
+def test_hostile_write_answer_is_refused_and_the_outcome_called_unknown(
+    emulator_factory, run_module, local_file, canary
+):
     hostile = hostile_documents(local_file, canary.url)["external file entity"]
-    stub = stub_factory(flexi_serving(SETTINGS, write_body=hostile))
+    flexi = emulator_factory(initial={"host": "smtp.example.com", "password": "stored"})
+    flexi.inject(Fault("raw", status=201, body=hostile, content_type=XML_TYPE, method="PUT"))
 
-    result = run_module("flexi_smtp", args_for(stub.url, host="new.example.com"))
+    result = run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
 
     assert result["msg"] == (
-        f"Flexi answered HTTP 201 to PUT {stub.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}. "
+        f"Flexi answered HTTP 201 to PUT {flexi.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}. "
         "Whether the settings were saved is unknown; run the task again to compare."
     )
 
 
-def test_huge_answer_is_refused(stub_factory, run_module):
+def test_huge_answer_is_refused(flexi_reading, run_module):
     huge = b"<nastaveni-smtp><host>" + b"a" * (2 * 1024 * 1024) + b"</host></nastaveni-smtp>"
-    stub = stub_factory(flexi_serving(huge))
+    flexi = flexi_reading(huge)
 
-    result = run_module("flexi_smtp_info", args_for(stub.url))
+    result = run_module("flexi_smtp_info", args_for(flexi.url))
 
     assert result["msg"].endswith(", but the answer is larger than 1048576 bytes, far more than a Flexi document.")
     assert len(result["response"]) < 2100
 
 
-def test_endless_answer_is_cut_off(stub_factory, run_module):
+def test_endless_answer_is_cut_off(emulator_factory, run_module):
     # Chunked, without Content-Length and without end: the client must stop reading on its own.
-    endless = itertools.chain([b"<nastaveni-smtp><host>"], itertools.repeat(b"a" * 65536))
-    stub = stub_factory(lambda request: StubAnswer(200, endless))
+    flexi = emulator_factory()
+    flexi.inject(Fault("endless", body="<nastaveni-smtp><host>", times=None))
 
-    result = run_module("flexi_smtp_info", args_for(stub.url))
+    result = run_module("flexi_smtp_info", args_for(flexi.url))
 
     assert result["msg"].endswith(", but the answer is larger than 1048576 bytes, far more than a Flexi document.")
 
 
-def test_deeply_nested_answer_is_refused(stub_factory, run_module):
+def test_deeply_nested_answer_is_refused(flexi_reading, run_module):
     deep = b"<nastaveni-smtp>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</nastaveni-smtp>"
-    stub = stub_factory(flexi_serving(deep))
+    flexi = flexi_reading(deep)
 
-    result = run_module("flexi_smtp_info", args_for(stub.url))
+    result = run_module("flexi_smtp_info", args_for(flexi.url))
 
     assert result["failed"] is True
     assert "but the answer is not well-formed XML (Excessive depth in document" in result["msg"]
 
 
-def test_wide_answer_within_the_size_limit_is_read(stub_factory, run_module):
+def test_wide_answer_within_the_size_limit_is_read(flexi_reading, run_module):
     # Many elements but shallow and under 1 MiB: an odd document, read in bounded time and memory.
     wide = b"<nastaveni-smtp><host>h</host>" + b"<x/>" * 200_000 + b"</nastaveni-smtp>"
-    stub = stub_factory(flexi_serving(wide))
+    flexi = flexi_reading(wide)
 
-    result = run_module("flexi_smtp_info", args_for(stub.url))
+    result = run_module("flexi_smtp_info", args_for(flexi.url))
 
     assert result["settings"]["host"] == "h"

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pytest
 
+from tests.emulator.documents import XML_TYPE
 from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.security.playbook import PlaybookRun, run_playbook, save_results_task
-from tests.security.stub import StubAnswer, StubRequest, StubServer
 from tests.support.secrets import basic_auth_tokens, leaks, leaks_in, smtp_auth_tokens, spellings, spellings_twice
 
 pytestmark = pytest.mark.integration
@@ -132,6 +131,16 @@ SCENARIOS = {
     "info_echoing_server": Scenario("echo_reads", module="flexi_smtp_info", status=400),
 }
 
+# A server error quoting the whole request, Authorization header and body included ({request}, XML-escaped).
+ECHO = Fault(
+    "raw",
+    status=400,
+    body="<winstrom><success>false</success><message>{request}</message></winstrom>",
+    content_type=XML_TYPE,
+    spelling="xml",
+    times=None,
+)
+
 # Emulators by name: EmulatorOptions overrides and lasting faults.
 EMULATORS: dict[str, tuple[dict[str, Any], tuple[Fault, ...]]] = {
     "stored": ({}, ()),
@@ -145,23 +154,10 @@ EMULATORS: dict[str, tuple[dict[str, Any], tuple[Fault, ...]]] = {
     "fault_slow": ({}, (Fault(kind="slow", delay=5.0, method="GET", times=None),)),
     "fault_drop_mid_body": ({}, (Fault(kind="drop_mid_body", method="PUT", times=None),)),
     "tls_other_name": ({"tls": True, "tls_hostname": "flexi.other.example"}, ()),
+    # Reads like Flexi with no password stored (so flexi_smtp sends one); echoes every write.
+    "echo": ({"initial": {"host": "old.example.com"}}, (replace(ECHO, method="PUT"),)),
+    "echo_reads": ({}, (ECHO,)),
 }
-
-
-def echo(request: StubRequest) -> StubAnswer:
-    """A server error quoting the whole request, Authorization header and body included."""
-    headers = "\n".join(f"{name}: {value}" for name, value in request.headers.items())
-    quoted = f"{request.method} {request.target}\n{headers}\n\n{request.body.decode('utf-8', 'replace')}"
-    return StubAnswer(400, f"<winstrom><success>false</success><message>{escape(quoted)}</message></winstrom>".encode())
-
-
-def echo_writes(request: StubRequest) -> StubAnswer:
-    """Reads like Flexi with no password stored (so flexi_smtp sends one); echoes every write."""
-    if request.method == "GET":
-        return StubAnswer(
-            200, b'<nastaveni-smtp><host>old.example.com</host><password filled="false"/></nastaveni-smtp>'
-        )
-    return echo(request)
 
 
 def closed_port() -> int:
@@ -215,7 +211,7 @@ def scenario_task(name: str, scenario: Scenario) -> dict[str, Any]:
 @dataclass(frozen=True)
 class SecretsRun:
     run: PlaybookRun
-    servers: dict[str, Any]
+    servers: dict[str, EmulatorServer]
     sink: SmtpSink
 
 
@@ -225,7 +221,7 @@ def secrets_run(tmp_path_factory) -> Iterator[SecretsRun]:
     workdir = tmp_path_factory.mktemp("secrets")
     sink = SmtpSink(mode="starttls", auth=(SMTP_USER, SMTP_PASSWORD)).start()
     users = {"users": {API_USER: API_PASSWORD}, "limited_users": {LIMITED_USER: LIMITED_PASSWORD}}
-    servers: dict[str, Any] = {}
+    servers: dict[str, EmulatorServer] = {}
     try:
         for name, (overrides, faults) in EMULATORS.items():
             emulator = EmulatorServer(EmulatorOptions(**users, smtp_cafile=sink.ca_path, **overrides)).start()
@@ -233,8 +229,6 @@ def secrets_run(tmp_path_factory) -> Iterator[SecretsRun]:
             for fault in faults:
                 emulator.inject(fault)
         servers["stored"].state.store(**STORED)
-        servers["echo"] = StubServer(echo_writes).start()
-        servers["echo_reads"] = StubServer(echo).start()
         results_file = workdir / "results.json"
         plays = [
             {
@@ -247,10 +241,7 @@ def secrets_run(tmp_path_factory) -> Iterator[SecretsRun]:
             }
         ]
         extra_vars = {
-            "servers": {
-                name: {"url": server.url, "ca_path": getattr(server, "ca_path", None)}
-                for name, server in servers.items()
-            },
+            "servers": {name: {"url": server.url, "ca_path": server.ca_path} for name, server in servers.items()},
             "api_password": API_PASSWORD,
             "wrong_api_password": WRONG_API_PASSWORD,
             "limited_password": LIMITED_PASSWORD,
@@ -296,8 +287,11 @@ def test_secrets_really_travelled(secrets_run):
     assert mail.auth_login == SMTP_USER
     assert secrets_run.servers["stored"].state.stored()["password"] == SMTP_PASSWORD
     assert secrets_run.servers["mail"].state.stored()["password"] == WRONG_SMTP_PASSWORD
-    assert all("Authorization" in request.headers for request in secrets_run.servers["echo_reads"].requests)
-    assert any(request.method == "PUT" for request in secrets_run.servers["echo"].requests)
+    # The emulator logs no password: the Basic user on every echoed read, a <password> element in an echoed write.
+    echoed_reads = secrets_run.servers["echo_reads"].requests
+    assert echoed_reads
+    assert all(request.user == API_USER for request in echoed_reads)
+    assert any(request.password_present for request in secrets_run.servers["echo"].writes())
 
 
 def test_diff_and_check_mode_scenarios_show_the_password_only_as_changed(secrets_run):

@@ -1,8 +1,10 @@
-"""The echo fault: a server that quotes the passwords it received inside a Flexi error document."""
+"""Echoes: the echo fault quotes the passwords it received in a Flexi error; a raw fault can quote the request."""
 
 from __future__ import annotations
 
 import base64
+import http.client
+import json
 
 import pytest
 import requests
@@ -15,6 +17,9 @@ from tests.unit.emulator.flexi_client import SMTP_PATH
 SECRET = "pa ss~'é/\"&<x>*-._"
 SPELLED = {
     "plain": SECRET,
+    "xml": "pa ss~'é/\"&amp;&lt;x&gt;*-._",
+    "json": "pa ss~'\\u00e9/\\\"&<x>*-._",
+    "percent-all": "pa%20ss~%27%C3%A9%2F%22%26%3Cx%3E%2A-._",
     "html-hex": "pa ss~&#x27;é/&quot;&amp;&lt;x&gt;*-._",
     "html-dec": "pa ss~&#39;é/&#34;&amp;&lt;x&gt;*-._",
     "percent-slash": "pa%20ss~%27%C3%A9/%22%26%3Cx%3E%2A-._",
@@ -149,3 +154,69 @@ def test_echo_of_test_mail_is_reachable_by_match_query(flexi):
     test_mail = flexi.session.get(flexi.url(SMTP_PATH), params={"testMail": "a@example.cz"}, timeout=10)
 
     assert (read.status_code, test_mail.status_code) == (200, 400)
+
+
+# raw answers quoting the request
+
+
+def put_raw(port: int, body: bytes, authorization: str) -> tuple[int, bytes]:
+    """Status and body of a PUT sent with exactly these bytes and headers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("PUT", SMTP_PATH, body=body, headers={"Authorization": authorization, "X-Trace": "t-1"})
+    answer = connection.getresponse()
+    received = (answer.status, answer.read())
+    connection.close()
+    return received
+
+
+def test_raw_fault_quotes_the_whole_request_as_received(flexi):
+    flexi.emulator.inject(Fault("raw", status=502, body="<pre>{request}</pre>", content_type="text/html"))
+    write = "<nastaveni-smtp><password>tajné</password></nastaveni-smtp>".encode()
+
+    status, answer = put_raw(flexi.emulator.port, write, basic("admin", SECRET))
+
+    text = answer.decode("utf-8")
+    assert status == 502
+    assert text.startswith(f"<pre>PUT {SMTP_PATH}\n")
+    assert f"\nAuthorization: {basic('admin', SECRET)}\n" in text
+    assert "\nX-Trace: t-1\n" in text
+    assert text.endswith("\n\n<nastaveni-smtp><password>tajné</password></nastaveni-smtp></pre>")
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_raw_fault_spells_the_quoted_parts(flexi, spelling):
+    flexi.emulator.inject(Fault("raw", body="{authorization}|{body}", spelling=spelling))
+
+    _status, answer = put_raw(flexi.emulator.port, SECRET.encode(), basic("admin", "pw"))
+
+    assert answer.decode("utf-8") == f"{spell(basic('admin', 'pw'), spelling)}|{SPELLED[spelling]}"
+
+
+def test_raw_fault_quoting_the_request_in_json_keeps_the_template_braces(flexi):
+    template = '{"winstrom": {"success": "false", "message": "{request}", "other": "{other}"}}'
+    flexi.emulator.inject(Fault("raw", body=template, spelling="json", content_type="application/json"))
+
+    _status, answer = put_raw(flexi.emulator.port, SECRET.encode(), basic("admin", SECRET))
+
+    document = json.loads(answer)
+    assert document["winstrom"]["other"] == "{other}"
+    assert document["winstrom"]["message"].startswith(f"PUT {SMTP_PATH}\n")
+    assert document["winstrom"]["message"].endswith(f"\n\n{SECRET}")
+
+
+def test_raw_fault_quotes_a_read_with_an_empty_body(flexi):
+    flexi.emulator.inject(Fault("raw", body="[{body}]"))
+
+    assert flexi.get().text == "[]"
+
+
+def test_raw_fault_without_authorization_quotes_it_as_empty(flexi):
+    flexi.emulator.inject(Fault("raw", body="[{authorization}]"))
+
+    assert requests.get(flexi.url(), timeout=10).text == "[]"
+
+
+def test_raw_fault_with_a_bytes_body_puts_nothing_in(flexi):
+    flexi.emulator.inject(Fault("raw", body=b"{request}"))
+
+    assert flexi.get().content == b"{request}"

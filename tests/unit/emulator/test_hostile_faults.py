@@ -1,4 +1,4 @@
-"""Faults that play a hostile or misconfigured server: redirects, scripted raw answers, dripping answers."""
+"""Faults that play a hostile or misconfigured server: redirects, scripted raw answers, dripping and endless answers."""
 
 from __future__ import annotations
 
@@ -181,6 +181,24 @@ def test_raw_fault_with_scripted_content_length_sends_it_and_closes(flexi):
     connection.close()
 
 
+def test_raw_fault_sends_a_bytes_body_as_it_is(flexi):
+    document = '<?xml version="1.0" encoding="utf-16"?><nastaveni-smtp/>'.encode("utf-16")
+    flexi.emulator.inject(Fault("raw", status=200, body=document, content_type="application/xml"))
+
+    answer = flexi.get()
+
+    assert answer.content == document
+    assert answer.headers["Content-Length"] == str(len(document))
+
+
+def test_raw_fault_sends_a_text_body_as_utf_8(flexi):
+    flexi.emulator.inject(Fault("raw", status=200, body="<host>ř€</host>"))
+
+    answer = flexi.get()
+
+    assert answer.content == "<host>ř€</host>".encode()
+
+
 def test_fault_headers_from_json_lists_become_tuples():
     spec = json.loads('{"kind": "raw", "headers": [["Content-Encoding", "gzip"]]}')
 
@@ -275,3 +293,97 @@ def test_drip_fault_gives_up_after_its_bound(flexi, monkeypatch):
 def test_drip_fault_rejects_an_unknown_phase():
     with pytest.raises(ValueError):
         Fault("drip", phase="trailers")
+
+
+# endless
+
+
+def read_discarding(connection: socket.socket, at_least: int) -> tuple[int, bytes]:
+    """Read until `at_least` bytes came or the line closed; (bytes read, the last 64 of them)."""
+    count, tail = 0, b""
+    while count < at_least and (chunk := connection.recv(1 << 20)):
+        count += len(chunk)
+        tail = (tail + chunk)[-64:]
+    return count, tail
+
+
+def test_endless_fault_sends_its_opening_then_chunks_without_end(flexi):
+    flexi.emulator.inject(Fault("endless", body="<nastaveni-smtp><host>"))
+    connection = raw_get(flexi.emulator.port)
+
+    head = read_head(connection)
+    opening = connection.recv(len(b"16\r\n<nastaveni-smtp><host>\r\n"), socket.MSG_WAITALL)
+    count, _tail = read_discarding(connection, 4 * 1024 * 1024)
+
+    assert head.startswith(b"HTTP/1.1 200 ")
+    assert b"Transfer-Encoding: chunked" in head
+    assert b"Content-Length" not in head
+    assert b"Content-Type: application/xml" in head
+    assert opening == b"16\r\n<nastaveni-smtp><host>\r\n"
+    assert count >= 4 * 1024 * 1024
+    connection.close()
+
+
+def test_endless_fault_body_as_a_client_reads_it_never_ends(flexi):
+    flexi.emulator.inject(Fault("endless", body="<x>", content_type="text/plain"))
+
+    with flexi.get(stream=True) as answer:
+        received = 0
+        for chunk in answer.iter_content(65536):
+            received += len(chunk)
+            if received > 2 * 1024 * 1024:
+                break
+
+    assert answer.headers["Content-Type"] == "text/plain"
+    assert received > 2 * 1024 * 1024
+
+
+def test_endless_fault_ends_when_the_emulator_stops(emulator_factory):
+    emulator = emulator_factory()
+    emulator.inject(Fault("endless"))
+    connection = raw_get(emulator.port)
+    read_head(connection)
+    started = time.monotonic()
+
+    emulator.stop()
+
+    assert time.monotonic() - started < 5
+    connection.close()
+
+
+def test_endless_fault_ends_when_the_client_goes_away(flexi):
+    flexi.emulator.inject(Fault("endless"))
+    connection = raw_get(flexi.emulator.port)
+    read_head(connection)
+    connection.close()
+
+    deadline = time.monotonic() + 3
+    pause = threading.Event()
+    while flexi.emulator.open_connections and time.monotonic() < deadline:
+        pause.wait(0.02)
+
+    assert flexi.emulator.open_connections == 0
+
+
+def test_endless_fault_gives_up_after_its_bound_without_a_last_chunk(flexi, monkeypatch):
+    monkeypatch.setattr(emulator_server, "ENDLESS_LIMIT", 0.2)
+    flexi.emulator.inject(Fault("endless", body="<x>"))
+    connection = raw_get(flexi.emulator.port)
+    read_head(connection)
+
+    count, tail = read_discarding(connection, 1 << 62)
+
+    assert count > 0
+    assert not tail.endswith(b"0\r\n\r\n")
+    connection.close()
+
+
+def test_endless_fault_is_recorded_with_its_status(flexi):
+    flexi.emulator.inject(Fault("endless", status=500))
+    connection = raw_get(flexi.emulator.port)
+
+    head = read_head(connection)
+    connection.close()
+
+    assert head.startswith(b"HTTP/1.1 500 ")
+    assert [entry.status for entry in flexi.emulator.requests] == [500]

@@ -236,3 +236,48 @@ def test_internal_error_answers_500_instead_of_dropping_the_connection(flexi):
 
     assert answer.status_code == 500
     assert "ValueError" in answer.text
+
+
+# connection counting (a canary's proof that nobody connected)
+
+
+def wait_for_accepted(emulator: EmulatorServer, count: int, within: float = 5.0) -> int:
+    deadline = time.monotonic() + within
+    pause = threading.Event()
+    while emulator.connections_accepted < count and time.monotonic() < deadline:
+        pause.wait(0.01)
+    return emulator.connections_accepted
+
+
+def test_fresh_emulator_has_accepted_no_connection(emulator):
+    assert emulator.connections_accepted == 0
+
+
+def test_bare_connection_without_a_request_is_counted(emulator):
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5):
+        pass
+
+    assert wait_for_accepted(emulator, 1) == 1
+    assert emulator.requests == []
+
+
+def test_requests_on_one_keep_alive_connection_count_once(emulator):
+    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
+    for _ in range(3):
+        connection.request("GET", SMTP_PATH, headers=AUTH_HEADER)
+        connection.getresponse().read()
+    connection.close()
+
+    assert emulator.connections_accepted == 1
+    assert len(emulator.requests) == 3
+
+
+def test_connection_count_survives_stop():
+    emulator = EmulatorServer().start()
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5):
+        pass
+    wait_for_accepted(emulator, 1)
+
+    emulator.stop()
+
+    assert emulator.connections_accepted == 1
