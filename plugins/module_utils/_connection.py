@@ -31,7 +31,7 @@ Verify = Union[bool, str]
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
-    """Argument spec of the connection options, each with its environment fallback (design.md)."""
+    """Argument spec of the connection options, each with its environment fallback."""
     return {
         "url": {"type": "str", "required": True, "fallback": (env_fallback, ["ABRAFLEXI_URL"])},
         "company": {"type": "str", "required": True, "fallback": (env_fallback, ["ABRAFLEXI_COMPANY"])},

@@ -18,7 +18,7 @@ def test_mail_result(recipient: str | None, sent: bool = False) -> dict[str, Any
 
 
 def should_send_test_mail(recipient: str | None, when: str, settings_written: bool, check_mode: bool) -> bool:
-    """Design.md rule 5: never in check mode; after a write, or on every run with when='always'."""
+    """Whether to ask Flexi for its test mail: never in check mode; after a write, or every run with when='always'."""
     if not recipient or check_mode:
         return False
     return settings_written or when == "always"

@@ -23,7 +23,7 @@ except ImportError:  # reported by the module through missing_required_lib
 
 ROOT = "nastaveni-smtp"
 WRAPPER = "winstrom"
-# Option name -> element name in the settings document (reference: "The settings document").
+# Option name -> element name in the settings document (see docs/flexi-api.md, "The settings document").
 ELEMENTS = {
     "host": "host",
     "port": "port",

@@ -95,7 +95,7 @@ def stored_value_warnings(current: SmtpSettings) -> list[str]:
 
 
 def make_plan(current: SmtpSettings, desired: DesiredSettings) -> Plan:
-    """Compare the given options with current and decide what to send (design.md, behaviour 1 to 4)."""
+    """Compare the given options with current and decide what to send: only given options, only if they differ."""
     stored = current.as_dict()
     fields_to_send = {option: value for option, value in desired.values.items() if stored[option] != value}
     password_to_send = _password_to_send(current, desired)

@@ -1,10 +1,10 @@
 """Twenty hosts run flexi_smtp at once (ansible-playbook --forks 10) against one emulator.
 
 Each host wants different settings. Against an emulator with per-company settings (smtp_scope="company") each host
-manages its own company; against one with a single server-wide record (smtp_scope="server", Flexi's INFERRED
-default) all twenty manage the same record. Every run must report what it did truthfully and no write may be lost:
-with per-company settings every company ends as its host left it; with one shared record the final settings are
-exactly one host's settings, never a mix.
+manages its own company; against one with a single server-wide record (smtp_scope="server", our assumed default for
+Flexi, see docs/flexi-api.md) all twenty manage the same record. Every run must report what it did truthfully and no
+write may be lost: with per-company settings every company ends as its host left it; with one shared record the
+final settings are exactly one host's settings, never a mix.
 
 Why never a mix: every host's values differ from every other host's in host, port, username and sender (the
 encryption mode is the same for all), so whatever a host reads, it sends all four; a write is applied whole.

@@ -1,4 +1,4 @@
-"""A faithful stand-in for the ABRA Flexi REST API (SMTP settings), after reference/flexi-api.md.
+"""A faithful stand-in for the ABRA Flexi REST API (SMTP settings), after docs/flexi-api.md.
 
 server.py starts it (EmulatorServer, EmulatorOptions), app.py answers the routes, documents.py and validation.py
 hold Flexi's documents and messages, state.py what it stores and the request log, faults.py injected faults,

@@ -1,4 +1,4 @@
-"""The Flexi REST routes the emulator answers, as reference/flexi-api.md describes them."""
+"""The Flexi REST routes the emulator answers, as docs/flexi-api.md describes them."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ SMTP_METHODS = ("GET", "PUT", "POST")
 SMTP_RESOURCE = "nastaveni/smtp"
 REALM = 'Basic realm="ABRA Flexi"'
 _PLACEHOLDER = re.compile(r"\{(request|authorization|body)\}")
-# The documented sample read document, used where a fault needs a body that looks like Flexi's.
+# The vendor article's sample read document, used where a fault needs a body that looks like Flexi's.
 _SAMPLE_STORED = {
     "defaultFrom": "vzor@seznam.cz",
     "encryptionMode": "SSL",
@@ -54,7 +54,7 @@ _SAMPLE_STORED = {
     "username": "vzor@seznam.cz",
 }
 
-# INFERRED wordings (Flexi's exact texts are not public).
+# Assumed wordings, see docs/flexi-api.md: Flexi's exact texts are not public.
 NO_RIGHT_MESSAGE = "Nemáte oprávnění k nastavení SMTP serveru: je potřeba role ADMIN s právem 'Přístup ke všem firmám'."
 NO_COMPANY_MESSAGE = "Firma '{company}' neexistuje."
 NOT_FOUND_MESSAGE = "Požadovaná stránka '{path}' neexistuje."
@@ -193,7 +193,7 @@ class FlexiApp:
             status, message = LICENCE_REFUSALS[self.options.licence]
             return self._error(status, message, call.fmt)
         if role != ADMIN:
-            # DOCUMENTED: only ADMIN with "access all companies" may touch it; 403 is INFERRED.
+            # Only ADMIN with "access all companies" may touch it (vendor article); the 403 is an assumption.
             return self._error(403, NO_RIGHT_MESSAGE, call.fmt)
         if call.method in WRITE_METHODS:
             return self._write(call, write, company)
@@ -349,7 +349,7 @@ def _within_prefix(path: str, path_prefix: str) -> str | None:
 
 
 def _negotiated(accept: str) -> str:
-    """ECOSYSTEM: without a suffix the Accept header decides; XML unless only JSON is asked for."""
+    """Without a suffix the Accept header decides (public clients): XML unless only JSON is asked for."""
     accept = accept.lower()
     return "json" if "json" in accept and "xml" not in accept else "xml"
 

@@ -17,10 +17,10 @@ XML_TYPE = "application/xml; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
 RECORD = "nastaveni-smtp"
 
-# ECOSYSTEM: the 401 body is JSON even for XML requests.
+# The 401 body is JSON even for XML requests (public clients, see docs/flexi-api.md).
 AUTH_REQUIRED_JSON = '{"winstrom":{"@version":"1.0","success":"false","message":"Authorization required"}}'
 
-# DOCUMENTED, verbatim from the vendor article (note the empty <results></results>).
+# Verbatim from the vendor article (note the empty <results></results>).
 WRITE_SUCCESS_XML = """<?xml version="1.0" encoding="utf-8"?>
 <winstrom version="1.0">
 <success>true</success>
@@ -71,7 +71,8 @@ class WriteBody:
 
 
 def settings_xml(stored: Mapping[str, str], unset_fields: str) -> str:
-    """The bare read document, DOCUMENTED: no <winstrom> wrapper, alphabetical elements, password as a flag only."""
+    """The bare read document (vendor article): no <winstrom> wrapper, elements in alphabetical order, password
+    as a flag only."""
     lines = ['<?xml version="1.0" ?>', f"<{RECORD}>"]
     for name in FIELDS:
         value = stored.get(name, "")
@@ -84,7 +85,7 @@ def settings_xml(stored: Mapping[str, str], unset_fields: str) -> str:
 
 
 def settings_json(stored: Mapping[str, str], unset_fields: str) -> str:
-    """INFERRED JSON rendering of the read document."""
+    """The read document as JSON; its shape is an assumption (docs/flexi-api.md)."""
     record: dict[str, object] = {}
     for name in FIELDS:
         value = stored.get(name, "")
@@ -102,18 +103,18 @@ def write_success(fmt: str) -> str:
 
 
 def plain_success(fmt: str) -> str:
-    """INFERRED success document of a test mail: <winstrom> with success and nothing updated."""
+    """Assumed success document of a test mail: <winstrom> with success and nothing updated."""
     if fmt == "json":
         return _json({"winstrom": {"@version": "1.0", "success": "true", "stats": _stats(), "results": []}})
     return WRITE_SUCCESS_XML.replace("<updated>1</updated>", "<updated>0</updated>")
 
 
 def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
-    """An error in one of the three shapes seen across Flexi versions (ECOSYSTEM)."""
+    """An error in one of the shapes seen across Flexi versions (docs/flexi-api.md, "Errors and status codes")."""
     if fmt == "json":
         return _error_json(entries, shape)
     if shape == "bare-message":
-        # DOCUMENTED: the article quotes failures as nothing but <message>TEXT</message>.
+        # The vendor article quotes failures as nothing but <message>TEXT</message>.
         return f"<message>{_text(_joined(entries))}</message>\n"
     head = '<?xml version="1.0" encoding="utf-8"?>\n<winstrom version="1.0">\n<success>false</success>\n'
     if shape == "message":
@@ -211,7 +212,7 @@ def _xml_fields(body: bytes) -> list[tuple[str, str]]:
         raise BodyError(_sax_message(1, 1, "Premature end of file."))
     doctype = _DOCTYPE.search(body)
     if doctype:
-        # INFERRED: a hardened Java parser refuses any DTD (no entity tricks reach Flexi).
+        # Assumption: a hardened Java parser refuses any DTD (no entity tricks reach Flexi).
         line = body.count(b"\n", 0, doctype.start()) + 1
         raise BodyError(_sax_message(line, doctype.start() - body.rfind(b"\n", 0, doctype.start()), _NO_DOCTYPE))
     try:
@@ -235,7 +236,7 @@ def _safe_parser() -> etree.XMLParser:
 
 
 def _sax_message(line: int, column: int, text: str) -> str:
-    """INFERRED: Flexi is Java; its parser errors read like SAXParseException."""
+    """Assumption: Flexi is Java, so its parser errors read like SAXParseException."""
     return f"org.xml.sax.SAXParseException; lineNumber: {line}; columnNumber: {column}; {text}"
 
 

@@ -27,7 +27,7 @@ DEFAULT_STATUS = {"status": 500, "html": 502, "redirect": 302, "echo": 400}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 DRIP_PHASES = ("body", "headers")
 
-# What a reverse proxy such as nginx answers when Flexi behind it is down (ECOSYSTEM: 502/503/504 HTML pages).
+# What a reverse proxy such as nginx answers when Flexi behind it is down (502/503/504 HTML pages).
 _HTML_PAGE = """<html>
 <head><title>{code} {phrase}</title></head>
 <body>

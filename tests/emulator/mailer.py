@@ -13,12 +13,12 @@ from email.utils import formatdate, make_msgid
 
 from tests.emulator.validation import parse_address
 
-SUBJECT = "Testovací email"  # DOCUMENTED
-BODY = "Testovací email ze systému ABRA Flexi."  # DOCUMENTED
+SUBJECT = "Testovací email"  # subject and body: vendor article
+BODY = "Testovací email ze systému ABRA Flexi."
 IMPLICIT_TLS_MODES = ("SSL", "TLS")
 # JavaMail's defaults when no port is set: smtp 25, smtps 465.
 DEFAULT_PORTS = {"NEVER": 25, "STARTTLS": 25, "SSL": 465, "TLS": 465, "": 25}
-# INFERRED wording: what Flexi says with no host stored is not public.
+# Assumed wording: what Flexi says with no host stored is not public.
 NO_HOST_MESSAGE = "Není nastaven SMTP server (host): test e-mailu nelze odeslat."
 EHLO_NAME = "localhost"  # avoids socket.getfqdn(), which may wait on DNS
 
@@ -45,7 +45,7 @@ class JavaException:
     def flexi_text(self) -> str:
         """What Flexi puts in <message>: toString(), then the message of every exception in the chain.
 
-        DOCUMENTED by the article's sample, which ends with "...timeout 30000" and "vzor.seznam.cz".
+        As in the vendor article's sample, which ends with "...timeout 30000" and "vzor.seznam.cz".
         """
         lines = [self.to_string()]
         current: JavaException | None = self
@@ -108,7 +108,7 @@ def send_test_mail(
     """Send Flexi's test mail to `recipient` through the stored settings; raise MailFailure with Flexi's text."""
     to_address = parse_address(recipient)
     if to_address is None:
-        # INFERRED: JavaMail's InternetAddress wording.
+        # Assumed: JavaMail's InternetAddress wording.
         raise MailFailure(
             JavaException(
                 "javax.mail.internet.AddressException", f"Illegal address in string ``{recipient}''"

@@ -45,7 +45,7 @@ _CHOICES = {
 
 @dataclass(frozen=True)
 class EmulatorOptions:
-    """How the emulated Flexi behaves; each INFERRED variant of the reference is one option."""
+    """How the emulated Flexi behaves; each assumption with variants in docs/flexi-api.md is one option."""
 
     users: Mapping[str, str] = field(default_factory=lambda: {"admin": "admin-secret"})
     limited_users: Mapping[str, str] = field(default_factory=lambda: {"clerk": "clerk-secret"})

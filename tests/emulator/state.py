@@ -7,7 +7,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# The six fields of `nastaveni-smtp`, in the alphabetical order Flexi answers them (reference: the settings document).
+# The six fields of `nastaveni-smtp`, in the alphabetical order Flexi answers them (vendor article).
 FIELDS = ("defaultFrom", "encryptionMode", "host", "password", "port", "username")
 
 ADMIN = "admin"
@@ -39,7 +39,7 @@ def normalise_fields(fields: Mapping[str, object]) -> dict[str, str]:
 class EmulatorState:
     """Thread-safe store behind the HTTP routes.
 
-    With scope "server" every company shares one settings record (our INFERRED default: the desktop menu treats
+    With scope "server" every company shares one settings record (our assumed default: the desktop menu treats
     SMTP as a server setting); with scope "company" each company has its own.
     """
 

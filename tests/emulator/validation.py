@@ -10,19 +10,19 @@ from tests.emulator.state import FIELDS
 
 ENCRYPTION_MODES = ("NEVER", "STARTTLS", "TLS", "SSL")
 
-# DOCUMENTED messages.
+# Messages quoted in the vendor article.
 SENDER_MESSAGE = (
     "Výchozí odesílatel musí obsahovat jednu adresu ve tvaru "
     "'Jméno Příjmení <uzivatel@domena.cz>' nebo 'uzivatel@domena.cz'."
 )
 PORT_RANGE_MESSAGE = "java.lang.IllegalArgumentException: port out of range:{port}"
 
-# INFERRED: the enum's Java class name is not public; Enum.valueOf() words its message this way.
+# Assumption: the enum's Java class name is not public; Enum.valueOf() words its message this way.
 ENUM_MESSAGE = (
     "java.lang.IllegalArgumentException: No enum constant cz.winstrom.vo.nastaveni.SmtpEncryptionMode.{value}"
 )
 NUMBER_MESSAGE = 'java.lang.NumberFormatException: For input string: "{value}"'
-# INFERRED: Flexi names the unknown property; the exact words are not public.
+# Assumption: Flexi names the unknown property; the exact words are not public.
 UNKNOWN_FIELD_MESSAGE = "Položka '{name}' v evidenci 'nastaveni-smtp' neexistuje."
 
 _ATOM = r"[^\s@<>()\[\]\\,;:\".]+"
@@ -88,7 +88,7 @@ def _check_field(name: str, value: str) -> tuple[str, ErrorEntry | None]:
         return _check_port(value)
     if name == "defaultFrom" and value and parse_address(value) is None:
         return value, ErrorEntry(SENDER_MESSAGE, name, "INVALID_SENDER", value)
-    # INFERRED: an empty value clears the field, like an empty <password></password> clears the password.
+    # Assumption: an empty value clears the field, like an empty <password></password> clears the password.
     if name == "encryptionMode" and value and value not in ENCRYPTION_MODES:
         return value, ErrorEntry(ENUM_MESSAGE.format(value=value), name, "INVALID_ENUM", value)
     return value, None
@@ -96,7 +96,7 @@ def _check_field(name: str, value: str) -> tuple[str, ErrorEntry | None]:
 
 def _check_port(value: str) -> tuple[str, ErrorEntry | None]:
     if value == "":
-        return "", None  # INFERRED: clears the port
+        return "", None  # assumption: clears the port
     if not _JAVA_INT.fullmatch(value) or not -(2**31) <= int(value) < 2**31:
         return value, ErrorEntry(NUMBER_MESSAGE.format(value=value), "port", "NUMBER_FORMAT", value)
     port = int(value)

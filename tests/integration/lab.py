@@ -36,7 +36,7 @@ SMTP_USER = "flexi@example.com"
 SMTP_PASSWORD = "Smtp-s3cret%&<\"pässwörd'> $x;"
 WRONG_SMTP_PASSWORD = "Wrong-smtp-s3cret"
 
-# Name -> EmulatorOptions overrides: the main emulator plus one per INFERRED variant of reference/flexi-api.md.
+# Name -> EmulatorOptions overrides: the main emulator, TLS, and one per assumed variant of docs/flexi-api.md.
 EMULATORS = {
     "main": {},
     "tls": {"tls": True},

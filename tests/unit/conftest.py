@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def flexi_answer() -> Callable[[str], bytes]:
-    """Return a loader: ``flexi_answer("read_documented.xml")`` gives that file's bytes."""
+    """Return a loader: ``flexi_answer("read_vendor_sample.xml")`` gives that file's bytes."""
 
     def load(name: str) -> bytes:
         return (FIXTURES / name).read_bytes()

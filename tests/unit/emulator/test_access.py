@@ -61,7 +61,7 @@ def test_status_json_reports_running_app_server(flexi):
     assert status["version"] == "2025.x-emulator"
 
 
-def test_company_list_has_ecosystem_shape(flexi_with):
+def test_company_list_has_the_public_clients_shape(flexi_with):
     client = flexi_with(companies=("demo_s_r_o_", "druha_firma"))
 
     answer = client.get("/c.json")

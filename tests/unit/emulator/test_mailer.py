@@ -142,7 +142,7 @@ def test_default_port_follows_encryption_mode(mode, port):
     assert f"port: smtp.example.invalid, {port};" in failure.value.message
 
 
-def test_composed_mail_has_documented_subject_body_and_sender():
+def test_composed_mail_has_vendor_subject_body_and_sender():
     message, sender = compose({"defaultFrom": "Jméno Odesílatele <vzor@seznam.cz>"}, "adresat@example.cz")
 
     assert (message["Subject"], message["To"], sender) == (SUBJECT, "adresat@example.cz", "vzor@seznam.cz")

@@ -1,4 +1,4 @@
-"""GET /c/{company}/nastaveni/smtp: the read document as the reference describes it."""
+"""GET /c/{company}/nastaveni/smtp: the read document as docs/flexi-api.md describes it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from tests.unit.emulator.flexi_client import SMTP_PATH
 
-DOCUMENTED_SAMPLE = {
+VENDOR_SAMPLE = {
     "host": "smtp.seznam.cz",
     "port": "465",
     "username": "vzor@seznam.cz",
@@ -15,7 +15,7 @@ DOCUMENTED_SAMPLE = {
     "encryptionMode": "SSL",
 }
 
-DOCUMENTED_READ = """<?xml version="1.0" ?>
+VENDOR_READ = """<?xml version="1.0" ?>
 <nastaveni-smtp>
 <defaultFrom>vzor@seznam.cz</defaultFrom>
 <encryptionMode>SSL</encryptionMode>
@@ -28,12 +28,12 @@ DOCUMENTED_READ = """<?xml version="1.0" ?>
 
 
 def test_read_answers_bare_document_in_alphabetical_order(flexi):
-    flexi.emulator.state.store(**DOCUMENTED_SAMPLE)
+    flexi.emulator.state.store(**VENDOR_SAMPLE)
 
     answer = flexi.get()
 
     assert answer.status_code == 200
-    assert answer.text == DOCUMENTED_READ
+    assert answer.text == VENDOR_READ
 
 
 def test_read_answers_xml_content_type_utf8(flexi):
@@ -98,7 +98,7 @@ def test_read_answers_xml_when_accept_asks_for_it(flexi, accept):
 
 
 def test_read_answers_json_for_json_suffix(flexi):
-    flexi.emulator.state.store(**DOCUMENTED_SAMPLE)
+    flexi.emulator.state.store(**VENDOR_SAMPLE)
 
     answer = flexi.get(SMTP_PATH + ".json")
 

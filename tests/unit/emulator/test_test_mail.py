@@ -59,7 +59,7 @@ def test_test_mail_is_delivered_over_plain_smtp(flexi, smtp_sink):
     assert mail.tls is False
 
 
-def test_test_mail_has_documented_subject_and_body(flexi, smtp_sink):
+def test_test_mail_has_vendor_subject_and_body(flexi, smtp_sink):
     use_sink(flexi, smtp_sink, "NEVER", defaultFrom="vzor@seznam.cz")
 
     flexi.test_mail(RECIPIENT)
@@ -203,7 +203,7 @@ def test_test_mail_uses_settings_of_its_company_in_company_scope(flexi_with, smt
 # failures
 
 
-def test_refused_port_answers_documented_connect_exception(flexi, closed_port):
+def test_refused_port_answers_vendor_connect_exception(flexi, closed_port):
     flexi.emulator.state.store(host="127.0.0.1", port=closed_port, encryptionMode="NEVER")
 
     answer = flexi.test_mail(RECIPIENT)
@@ -216,7 +216,7 @@ def test_refused_port_answers_documented_connect_exception(flexi, closed_port):
     )
 
 
-def test_unresolvable_host_answers_documented_unknown_host_exception(flexi):
+def test_unresolvable_host_answers_vendor_unknown_host_exception(flexi):
     flexi.emulator.state.store(host="vzor.seznam.invalid", port="465", encryptionMode="SSL")
 
     answer = flexi.test_mail(RECIPIENT)

@@ -1,4 +1,4 @@
-"""PUT/POST /c/{company}/nastaveni/smtp: storing, validation and the answers the reference documents."""
+"""PUT/POST /c/{company}/nastaveni/smtp: storing, validation and the answers of docs/flexi-api.md."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from lxml import etree
 
 from tests.unit.emulator.flexi_client import SMTP_PATH
 
-# DOCUMENTED success body, verbatim from the vendor article.
+# The success body, verbatim from the vendor article.
 WRITE_SUCCESS = """<?xml version="1.0" encoding="utf-8"?>
 <winstrom version="1.0">
 <success>true</success>
@@ -51,7 +51,7 @@ def message_of(answer):
     return etree.fromstring(answer.content).findtext("message")
 
 
-def test_write_answers_201_with_documented_body(flexi, body):
+def test_write_answers_201_with_vendor_body(flexi, body):
     answer = flexi.write(body(host="smtp.example.cz"))
 
     assert answer.status_code == 201
@@ -176,7 +176,7 @@ def test_write_accepts_port_zero(flexi, body):
     assert flexi.emulator.state.stored()["port"] == "0"
 
 
-def test_write_rejects_port_out_of_range_with_documented_message(flexi, body):
+def test_write_rejects_port_out_of_range_with_vendor_message(flexi, body):
     answer = flexi.write(body(port="4651111"))
 
     assert answer.status_code == 400
@@ -225,7 +225,7 @@ def test_write_accepts_one_sender_address(flexi, body, sender):
         "a@b <c@d.cz>",
     ],
 )
-def test_write_rejects_sender_that_is_not_one_address_with_documented_message(flexi, body, sender):
+def test_write_rejects_sender_that_is_not_one_address_with_vendor_message(flexi, body, sender):
     answer = flexi.write(body(defaultFrom=sender))
 
     assert answer.status_code == 400

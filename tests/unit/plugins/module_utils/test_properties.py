@@ -200,7 +200,7 @@ def test_flexi_message_comes_out_verbatim_from_every_error_shape(text):
     assert messages == [[as_xml_reads_it]] * 4 + [[text]]
 
 
-# Address validation (reference: the article's two forms, 'Jméno Příjmení <uzivatel@domena.cz>' and bare)
+# Address validation (the vendor article's two forms, 'Jméno Příjmení <uzivatel@domena.cz>' and bare)
 
 LOCAL_PART = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,15}", fullmatch=True)
 DOMAIN = st.from_regex(r"([a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.){1,3}[a-z]{2,6}", fullmatch=True)

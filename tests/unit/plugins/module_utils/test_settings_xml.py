@@ -21,8 +21,8 @@ SENDER_MESSAGE = (
 )
 
 
-def test_documented_read_sample_is_parsed(flexi_answer):
-    settings = parse_settings(flexi_answer("read_documented.xml"))
+def test_vendor_read_sample_is_parsed(flexi_answer):
+    settings = parse_settings(flexi_answer("read_vendor_sample.xml"))
 
     assert settings == SmtpSettings(
         host="smtp.seznam.cz",
@@ -114,7 +114,7 @@ def test_any_unicode_text_round_trips(host, username, sender, mode, port):
     assert parse_settings(build_document(fields)) == SmtpSettings(**fields)
 
 
-def test_documented_write_answer_with_empty_results_is_success(flexi_answer):
+def test_vendor_write_answer_with_empty_results_is_success(flexi_answer):
     assert is_success(flexi_answer("write_success.xml")) is True
 
 

@@ -1,6 +1,6 @@
 """Every fault Flexi, a proxy in front of it or the network can produce, seen through flexi_smtp's main().
 
-Design.md rule 6: the task fails with a short msg (status, method, URL without credentials, Flexi's message
+The task fails with a short msg (status, method, URL without credentials, Flexi's message
 verbatim), no traceback, and nothing stored changes. Retries are counted in the emulator's request log; the client
 tests (tests/unit/plugins/module_utils/test_client.py) cover the same rules one level down.
 """

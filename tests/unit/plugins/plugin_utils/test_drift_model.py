@@ -1,52 +1,24 @@
-"""The drift report's model and renderers (plugins/callback/drift_report.py) fed with flexi_smtp results directly.
+"""The drift report's model (plugins/plugin_utils/_drift_model.py) fed with flexi_smtp results directly.
 
 No playbook runs here: results are the dicts the callback receives, including hostile ones (values the module would
-never return) to prove the report's own defences: redaction by key and by pattern, and escaping in HTML and Markdown.
+never return) to prove the report's own defences: redaction by key and by pattern, whatever a result holds.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from lxml import html as lxml_html
 
-from tests.support.collection import install
-
-install()
-
-from ansible_collections.abraflexi.flexi.plugins.callback.drift_report import (  # noqa: E402
-    DriftCollector,
+from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import DriftCollector, scrub, scrub_text
+from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render import (
     render_html,
     render_json,
     render_markdown,
-    scrub,
-    scrub_text,
-    write_report,
 )
 
 NOW = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
 TASK = "Outgoing mail goes through the company mail server"
-
-
-def flexi_result(before, after, changed=None, **extra):
-    """A flexi_smtp result as the callback receives it."""
-    differs = before != after
-    return {
-        "changed": differs if changed is None else changed,
-        "diff": {"before": before, "after": after},
-        "invocation": {"module_args": {"url": "https://flexi.example.com:5434", "company": "demo_s_r_o_"}},
-        **extra,
-    }
-
-
-def one_host_report(result, outcome="ok", check_mode=True, host="flexi-a"):
-    collector = DriftCollector()
-    collector.add_result(host, TASK, outcome, result, check_mode)
-    return collector.report(now=NOW)
 
 
 def all_forms(report):
@@ -61,7 +33,7 @@ def only_check(report):
 # what the report says
 
 
-def test_differing_fields_keep_before_and_after():
+def test_differing_fields_keep_before_and_after(flexi_result, one_host_report):
     result = flexi_result({"host": "old.example.com", "port": 25}, {"host": "smtp.example.com", "port": 25})
 
     check = only_check(one_host_report(result))
@@ -74,7 +46,7 @@ def test_differing_fields_keep_before_and_after():
     assert check["target"] == {"url": "https://flexi.example.com:5434", "company": "demo_s_r_o_"}
 
 
-def test_url_with_a_path_prefix_shows_in_the_target_as_given():
+def test_url_with_a_path_prefix_shows_in_the_target_as_given(flexi_result, one_host_report):
     result = flexi_result({"host": "a"}, {"host": "b"})
     result["invocation"]["module_args"]["url"] = "https://erp.example.com/flexi/"
 
@@ -94,13 +66,13 @@ def test_url_with_a_path_prefix_shows_in_the_target_as_given():
         ({"password_set": False}, {"password_set": False}, True, ("not set", "not set")),
     ],
 )
-def test_password_is_shown_only_as_its_state(before, after, check_mode, expected):
+def test_password_is_shown_only_as_its_state(before, after, check_mode, expected, flexi_result, one_host_report):
     check = only_check(one_host_report(flexi_result(before, after), check_mode=check_mode))
 
     assert (check["fields"]["password"]["before"], check["fields"]["password"]["after"]) == expected
 
 
-def test_a_module_result_without_change_is_in_sync():
+def test_a_module_result_without_change_is_in_sync(flexi_result, one_host_report):
     check = only_check(one_host_report(flexi_result({"host": "a"}, {"host": "a"})))
 
     assert check["status"] == "in_sync"
@@ -120,7 +92,7 @@ def test_failure_without_http_answer_is_unreachable_and_with_one_is_failed():
     assert report["hosts"][1]["checks"][0]["msg"] == "Flexi answered HTTP 403"
 
 
-def test_loop_gives_one_check_per_item_with_its_label():
+def test_loop_gives_one_check_per_item_with_its_label(flexi_result, one_host_report):
     loop = {
         "results": [
             {**flexi_result({"host": "a"}, {"host": "b"}), "_ansible_item_label": "brno"},
@@ -142,7 +114,7 @@ def test_loop_gives_one_check_per_item_with_its_label():
     assert report["hosts"][0]["status"] == "failed"
 
 
-def test_host_status_is_its_worst_check_and_counts_add_up():
+def test_host_status_is_its_worst_check_and_counts_add_up(flexi_result):
     collector = DriftCollector()
     collector.add_result("a", TASK, "ok", flexi_result({"host": "x"}, {"host": "y"}), True)
     collector.add_result("a", "second task", "failed", {"msg": "boom", "status": 500}, True)
@@ -166,7 +138,7 @@ def test_host_status_is_its_worst_check_and_counts_add_up():
     assert sum(counts[status] for status in ("in_sync", "drifted", "failed", "unreachable", "skipped")) == 5
 
 
-def test_a_stop_is_ignored_for_a_host_that_has_flexi_results():
+def test_a_stop_is_ignored_for_a_host_that_has_flexi_results(flexi_result):
     collector = DriftCollector()
     collector.add_result("a", TASK, "ok", flexi_result({"host": "x"}, {"host": "x"}), True)
     collector.add_stop("a", "Later task", "failed", {"msg": "later failure"}, True)
@@ -174,7 +146,7 @@ def test_a_stop_is_ignored_for_a_host_that_has_flexi_results():
     assert collector.report(now=NOW)["hosts"][0]["status"] == "in_sync"
 
 
-def test_no_log_result_is_hidden_but_counted():
+def test_no_log_result_is_hidden_but_counted(one_host_report):
     censored = {"changed": True, "censored": "the output has been hidden due to the fact that 'no_log: true' ..."}
 
     check = only_check(one_host_report(censored))
@@ -191,7 +163,7 @@ def test_no_log_result_is_hidden_but_counted():
         ([True, False], "mixed", "SMTP drift and change report (some tasks in check mode, some applied)"),
     ],
 )
-def test_title_says_whether_anything_was_changed(modes, mode, title):
+def test_title_says_whether_anything_was_changed(modes, mode, title, flexi_result):
     collector = DriftCollector()
     for index, check_mode in enumerate(modes):
         collector.add_result(f"h{index}", TASK, "ok", flexi_result({"host": "x"}, {"host": "y"}), check_mode)
@@ -212,7 +184,7 @@ def test_run_without_flexi_smtp_still_writes_a_report():
     assert "No flexi\\_smtp task ran." in render_markdown(report)
 
 
-def test_hosts_are_in_natural_order():
+def test_hosts_are_in_natural_order(flexi_result):
     collector = DriftCollector()
     for host in ("flexi10", "flexi2", "Flexi1"):
         collector.add_result(host, TASK, "ok", flexi_result({"host": "x"}, {"host": "x"}), True)
@@ -223,7 +195,7 @@ def test_hosts_are_in_natural_order():
 # redaction: the report's own defences, whatever a result holds
 
 
-def test_no_password_value_survives_in_any_form():
+def test_no_password_value_survives_in_any_form(flexi_result):
     leaky = flexi_result(
         {"host": "a", "smtp_password": "LEAK-1", "password_set": True, "nested": {"api_token": "LEAK-2"}},
         {"host": "https://user:LEAK-3@b.example.com", "password": "LEAK-4", "secret": "LEAK-5", "password_set": True},
@@ -279,91 +251,3 @@ def test_secret_named_keys_are_dropped_at_any_depth():
         "a": 1,
         "b": [{"c": "d"}],
     }
-
-
-# escaping
-
-
-HOSTILE = "<script>alert('x')</script>"
-
-
-def test_html_shows_markup_as_text():
-    result = flexi_result({"host": HOSTILE}, {"host": "smtp.example.com"}, _ansible_item_label="<b>item</b>")
-    collector = DriftCollector()
-    collector.add_result("<img src=x onerror=alert(1)>", "<i>task</i>", "ok", result, True)
-    collector.add_result("second", "<i>task</i>", "failed", {"msg": "<script>bad()</script>", "status": 500}, True)
-    page = render_html(collector.report(now=NOW))
-
-    dom = lxml_html.document_fromstring(page)
-
-    assert dom.xpath("//script | //img | //b | //i") == []
-    row = dom.xpath("//tbody/tr")[0]
-    assert row.get("data-host") == "<img src=x onerror=alert(1)>"
-    assert row.xpath("./td[@data-field='host']/span[@class='before']")[0].text_content() == HOSTILE
-    assert "&lt;script&gt;bad()&lt;/script&gt;" in page
-
-
-def test_markdown_escapes_markup_and_keeps_the_table_shape():
-    result = flexi_result({"host": "a|b\nc", "port": 1}, {"host": "`tick` | pipe", "port": 2})
-    collector = DriftCollector()
-    collector.add_result("<script>x</script>|host", "task", "ok", result, True)
-
-    markdown = render_markdown(collector.report(now=NOW))
-
-    (row,) = [line for line in markdown.splitlines() if line.startswith("| &lt;script&gt;")]
-    assert row.startswith("| &lt;script&gt;x&lt;/script&gt;\\|host |")
-    assert _unescaped_pipes(row) == 6  # Server, Status, Flexi, SMTP host, Port: five cells
-    assert "<script>" not in markdown
-
-
-def _unescaped_pipes(row: str) -> int:
-    return sum(1 for index, char in enumerate(row) if char == "|" and (index == 0 or row[index - 1] != "\\"))
-
-
-@settings(max_examples=60, deadline=None)
-@given(host=st.text(min_size=1, max_size=30), before=st.text(max_size=40), after=st.text(max_size=40))
-def test_any_text_reaches_the_page_as_the_same_text(host, before, after):
-    host = host.strip() or "h"
-    result = flexi_result({"default_from": before}, {"default_from": after})
-    collector = DriftCollector()
-    collector.add_result(host, TASK, "ok", result, True)
-    report = collector.report(now=NOW)
-
-    dom = lxml_html.document_fromstring(render_html(report))
-
-    (row,) = dom.xpath("//tbody/tr")
-    cell_state = report["hosts"][0]["checks"][0]["fields"]["default_from"]
-    assert row.get("data-host") == scrub_text(host)
-    spans = row.xpath("./td[@data-field='default_from']/span")
-    shown = [span.text_content() for span in spans if span.get("class") in ("before", "after")]
-    expected = [cell_state["before"], cell_state["after"]] if before != after else []
-    assert [text.removeprefix("\u2192\u00a0") for text in shown] == [
-        value if value else "(empty)" for value in expected
-    ]
-    assert dom.xpath("//script") == []
-
-
-@settings(max_examples=60, deadline=None)
-@given(value=st.text(max_size=40))
-def test_any_value_keeps_the_markdown_row_in_shape(value):
-    collector = DriftCollector()
-    collector.add_result("h", TASK, "ok", flexi_result({"host": value}, {"host": "x"}), True)
-
-    markdown = render_markdown(collector.report(now=NOW))
-
-    (row,) = [line for line in markdown.splitlines() if line.startswith("| h |")]
-    assert _unescaped_pipes(row) == 5  # Server, Status, Flexi, SMTP host: four cells
-
-
-# writing
-
-
-def test_only_the_chosen_forms_are_written_and_older_files_replaced(tmp_path):
-    (tmp_path / "drift-report.json").write_text("old", encoding="utf-8")
-    report = one_host_report(flexi_result({"host": "a"}, {"host": "b"}))
-
-    written = write_report(report, str(tmp_path / "."), ["json", "html"])
-
-    assert [form for form, path in written] == ["json", "html"]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["drift-report.html", "drift-report.json"]
-    assert json.loads((tmp_path / "drift-report.json").read_text(encoding="utf-8"))["counts"]["drifted"] == 1
