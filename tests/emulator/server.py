@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.emulator.app import Answer, FlexiApp, IncomingRequest
+from tests.emulator.app import Answer, FlexiApp, IncomingRequest, MountedHandler
 from tests.emulator.certs import CertDirectory, TlsMaterial, issue_server_tls, server_names
 from tests.emulator.faults import Fault, FaultQueue
 from tests.emulator.state import EmulatorState, RecordedRequest, normalise_fields
@@ -93,6 +93,7 @@ class EmulatorServer:
             initial=self.options.initial,
         )
         self.faults = FaultQueue()
+        self._mounts: dict[str, MountedHandler] = {}
         self._stopping = threading.Event()
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -108,7 +109,7 @@ class EmulatorServer:
             self._certs = CertDirectory(self.options.cert_dir, "flexi-emulator")
             self._tls = issue_server_tls(server_names(self.options.tls_hostname), self._certs.path, "flexi")
         self._stopping.clear()
-        app = FlexiApp(self.options, self.state, self.faults, self._stopping)
+        app = FlexiApp(self.options, self.state, self.faults, self._stopping, self._mounts)
         try:
             # Bound and listening once the constructor returns; connections wait in the backlog until served.
             self._httpd = _HttpServer((HOST, self.options.port), app, self._tls.context if self._tls else None)
@@ -155,9 +156,14 @@ class EmulatorServer:
         return self._httpd.server_address[1]
 
     @property
-    def url(self) -> str:
+    def origin(self) -> str:
+        """scheme://host:port, without the path prefix: where mounted prefixes are served."""
         scheme = "https" if self.options.tls else "http"
-        return f"{scheme}://{HOST}:{self.port}{self.options.path_prefix}"
+        return f"{scheme}://{HOST}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.origin + self.options.path_prefix
 
     @property
     def ca_path(self) -> str | None:
@@ -186,6 +192,16 @@ class EmulatorServer:
 
     def inject(self, fault: Fault) -> None:
         self.faults.add(fault)
+
+    def mount(self, prefix: str, handler: MountedHandler) -> None:
+        """Answer every request under `prefix` (e.g. "/_lab") with `handler`, which gets the request with the
+        prefix taken off its target. Such requests are no Flexi calls: they skip the path prefix, the request log,
+        the queued faults and the credentials check. Pick a prefix Flexi itself does not use."""
+        if not _PATH_PREFIX.fullmatch(prefix):
+            raise ValueError(f"a mount prefix must look like /_lab, not {prefix!r}")
+        if prefix in self._mounts:
+            raise ValueError(f"{prefix} is already mounted")
+        self._mounts[prefix] = handler
 
     def reset(self) -> None:
         """Forget requests and faults; settings go back to `initial`."""
@@ -295,8 +311,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        answer = self.server.app.handle(IncomingRequest(self.command, self.path, self.headers, body))
-        self._send(answer)
+        self._send(self.server.app.handle(IncomingRequest(self.command, self.path, self.headers, body)))
 
     do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
@@ -327,7 +342,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             return
         payload = answer.body.encode("utf-8")
         scripted = {name.lower() for name, _value in answer.headers}  # a raw fault may set these itself
-        self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status)
+        self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status, answer.reason)
         if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
         if "content-length" in scripted:
