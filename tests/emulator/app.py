@@ -76,10 +76,15 @@ LICENCE_REFUSALS = {
 
 @dataclass(frozen=True)
 class IncomingRequest:
+    """One HTTP request; `connection` numbers the TCP connection it came on (1, 2, ... per emulator) and
+    `arrived_at` is when its request line came in (time.monotonic())."""
+
     method: str
     target: str
     headers: Mapping[str, str]
     body: bytes = b""
+    connection: int = 0
+    arrived_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -403,4 +408,6 @@ def _record(request: IncomingRequest, call: _Call, write: WriteBody, answer: Ans
         password_present=password_present,
         body=redact(text, write.password),
         status=answer.recorded_status,
+        connection=request.connection,
+        arrived_at=request.arrived_at,
     )

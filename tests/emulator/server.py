@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import selectors
@@ -220,6 +221,7 @@ class _HttpServer(ThreadingHTTPServer):
         self._context = context
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
+        self._connection_numbers = itertools.count(1)
         self._closing = False
         self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(address, _FlexiHandler)  # closes everything through server_close() if binding fails
@@ -244,11 +246,13 @@ class _HttpServer(ThreadingHTTPServer):
         self._wake_writer.close()
 
     def finish_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            number = next(self._connection_numbers)
         connection = self._secured(request)
         if connection is None or not self._track(connection):
             return
         try:
-            self.RequestHandlerClass(connection, client_address, self)
+            _FlexiHandler(connection, client_address, self, number)
         except OSError:
             LOG.debug("connection from %s ended abruptly", client_address)
         finally:
@@ -307,11 +311,21 @@ class _FlexiHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold the body ~40 ms
     server: _HttpServer
 
+    def __init__(self, request: Any, client_address: Any, server: _HttpServer, connection_number: int) -> None:
+        self.connection_number = connection_number
+        self.arrived_at = 0.0
+        super().__init__(request, client_address, server)  # serves the whole connection
+
+    def parse_request(self) -> bool:
+        self.arrived_at = time.monotonic()  # the request line has just been read
+        return super().parse_request()
+
     def do_GET(self) -> None:
         body = self._read_body()
         if body is None:
             return
-        self._send(self.server.app.handle(IncomingRequest(self.command, self.path, self.headers, body)))
+        incoming = IncomingRequest(self.command, self.path, self.headers, body, self.connection_number, self.arrived_at)
+        self._send(self.server.app.handle(incoming))
 
     do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
