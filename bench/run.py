@@ -25,8 +25,8 @@ from bench.cases import STORED, companies_for_tasks, fleet_company, run_fleet, r
 from bench.harness import Ansible
 from bench.report import fleet_table, floor_note, projection, startup_tables, task_tables, verdicts
 from bench.startup import STARTUP_COMPANIES, run_startup
-from tests.support.collection import REPO_ROOT, install
 from tests.emulator.server import EmulatorOptions, EmulatorServer
+from tests.support.collection import REPO_ROOT, install
 
 OUTPUT = REPO_ROOT / "bench" / "output"
 
