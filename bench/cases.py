@@ -10,17 +10,15 @@ tells exactly which requests each job made.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bench.harness import Ansible, JobTiming, import_tasks, job_timings, local_inventory, sentinel_task
 from bench.stats import Summary
 from tests.emulator.server import EmulatorServer
-from tests.emulator.state import RecordedRequest
-
-API_USER = "admin"
-API_PASSWORD = "admin-secret"
+from tests.support.modules import API_PASSWORD, API_USER
+from tests.support.request_log import requests_by_company
 
 # What every company stores at the start (Flexi element names), and the task options that match it exactly.
 STORED = {
@@ -94,16 +92,6 @@ def _job_task(kind: Kind, job: Any) -> dict[str, Any]:
     if kind.settings is not None:
         task_vars["smtp"] = dict(kind.settings)
     return import_tasks(kind.task_file, kind.name, job, task_vars)
-
-
-def requests_by_company(requests: Iterable[RecordedRequest]) -> dict[str, list[str]]:
-    """Company -> the requests made to it, as 'GET', 'PUT' or 'GET?testMail'."""
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for request in requests:
-        segments = request.path.split("/")
-        if len(segments) > 2 and segments[1] == "c":
-            grouped[segments[2]].append(request.method + ("?testMail" if "testMail" in request.query else ""))
-    return dict(grouped)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@
 """Case 4: the module process on its own, as the host runs it, without the controller around it.
 
 One playbook run with ANSIBLE_KEEP_REMOTE_FILES=1 leaves the real AnsiballZ payloads (module, module_utils and
-arguments in one file) behind. Each payload is then run directly, several times, behind a ConnectionProbe:
-process wall time, time from process start to the first byte of the first request, TCP connections and HTTP
-requests per run, and ``python -X importtime`` of the same payload.
+arguments in one file) behind. Each payload is then run directly, several times, against the emulator:
+process wall time, time from process start to the first request line reaching the emulator, TCP connections and
+HTTP requests per run (both from the emulator's request log), and ``python -X importtime`` of the same payload.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bench.cases import DIFFERENT, SAME, STORED, play_vars, requests_by_company
+from bench.cases import DIFFERENT, SAME, STORED, play_vars
 from bench.harness import Ansible, import_tasks
-from bench.probe import ConnectionProbe
 from bench.stats import Summary
 from tests.emulator.server import EmulatorServer
+from tests.support.request_log import connections_by_company, requests_by_company
 
 STARTUP_COMPANIES = ("startup_noop", "startup_change", "startup_get")
 # Imports shown in the report (first import of each; cumulative microseconds include what they import).
@@ -66,7 +66,7 @@ class PayloadRun(NamedTuple):
     """One direct run of a payload."""
 
     process: float  # seconds from spawning the process to its exit
-    first_request: float  # seconds from spawning the process to the first byte reaching the probe
+    first_request: float  # seconds from spawning the process to its first request line reaching the emulator
     connections: int
     requests: tuple[str, ...]
 
@@ -103,8 +103,8 @@ class PayloadResult:
         }
 
 
-def keep_payloads(ansible: Ansible, emulator: EmulatorServer, probe: ConnectionProbe) -> list[Payload]:
-    """Run the three tasks once with kept remote files and return their payloads (the URL is the probe's)."""
+def keep_payloads(ansible: Ansible, emulator: EmulatorServer) -> list[Payload]:
+    """Run the three tasks once with kept remote files and return their payloads."""
     keep_dir = ansible.workdir / "kept-payloads"
     tasks = [
         import_tasks("flexi_smtp.yml", "startup", "noop", {"flexi_company": "startup_noop", "smtp": dict(SAME)}),
@@ -115,7 +115,7 @@ def keep_payloads(ansible: Ansible, emulator: EmulatorServer, probe: ConnectionP
         "name": "Keep payloads",
         "hosts": "localhost",
         "gather_facts": False,
-        "vars": play_vars(probe.url),
+        "vars": play_vars(emulator.url),
         "tasks": tasks,
     }
     ansible.run(
@@ -139,11 +139,10 @@ def _environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "PYTHON"))}
 
 
-def _run_once(payload: Payload, emulator: EmulatorServer, probe: ConnectionProbe) -> PayloadRun:
+def _run_once(payload: Payload, emulator: EmulatorServer) -> PayloadRun:
     if payload.restore:
         emulator.state.store(payload.company, **STORED)
     log_start = len(emulator.requests)
-    probe.reset()
     started = time.monotonic()
     completed = subprocess.run(
         [sys.executable, str(payload.path)], capture_output=True, env=_environment(), timeout=120, check=False
@@ -152,10 +151,11 @@ def _run_once(payload: Payload, emulator: EmulatorServer, probe: ConnectionProbe
     result = json.loads(completed.stdout)
     if completed.returncode != 0 or result.get("failed"):
         raise RuntimeError(f"{payload.name} failed: {completed.stdout[-2000:]!r} {completed.stderr[-2000:]!r}")
-    connections = probe.connections
-    first_bytes = [record.first_byte_at for record in connections if record.first_byte_at is not None]
-    requests = requests_by_company(emulator.requests[log_start:]).get(payload.company, [])
-    return PayloadRun(process, min(first_bytes) - started, len(connections), tuple(requests))
+    logged = emulator.requests[log_start:]
+    requests = requests_by_company(logged).get(payload.company, [])
+    connections = connections_by_company(logged).get(payload.company, 0)
+    first_request = min(request.arrived_at for request in logged) - started
+    return PayloadRun(process, first_request, connections, tuple(requests))
 
 
 def _import_times(payload: Payload, emulator: EmulatorServer) -> ImportRun:
@@ -188,17 +188,16 @@ def run_startup(
     ansible: Ansible, emulator: EmulatorServer, repetitions: int, import_repetitions: int
 ) -> list[PayloadResult]:
     """Case 4: run each kept payload directly, interleaved, then with -X importtime."""
-    with ConnectionProbe(emulator.port) as probe:
-        payloads = keep_payloads(ansible, emulator, probe)
-        measured: dict[str, list[PayloadRun]] = {payload.name: [] for payload in payloads}
-        for repetition in range(repetitions):
-            shift = repetition % len(payloads)
-            for payload in payloads[shift:] + payloads[:shift]:
-                measured[payload.name].append(_run_once(payload, emulator, probe))
-        imports = {
-            payload.name: [_import_times(payload, emulator) for _repetition in range(import_repetitions)]
-            for payload in payloads
-        }
+    payloads = keep_payloads(ansible, emulator)
+    measured: dict[str, list[PayloadRun]] = {payload.name: [] for payload in payloads}
+    for repetition in range(repetitions):
+        shift = repetition % len(payloads)
+        for payload in payloads[shift:] + payloads[:shift]:
+            measured[payload.name].append(_run_once(payload, emulator))
+    imports = {
+        payload.name: [_import_times(payload, emulator) for _repetition in range(import_repetitions)]
+        for payload in payloads
+    }
     results = []
     for payload in payloads:
         runs = measured[payload.name]

@@ -1,31 +1,26 @@
 """How many HTTP requests and TCP connections one module run makes (issue 7), counted, not timed.
 
-The emulator's request log gives the requests; a ConnectionProbe (a byte-for-byte TCP relay in front of the
-emulator) gives the connections, which the emulator cannot see. The first tests run ``main()`` in process; the
-integration test runs the real AnsiballZ payloads through ``ansible-playbook``, one probe per task.
+The emulator's request log gives both: each entry names its company and the number of the TCP connection it came
+on. The first tests run ``main()`` in process; the integration test runs the real AnsiballZ payloads through
+``ansible-playbook``, one company per task.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Iterator
-from typing import Any, Callable
+import sys
+from typing import Any
 
 import pytest
 
-from bench.cases import requests_by_company
-from bench.harness import Ansible
-from bench.probe import ConnectionProbe
 from tests.emulator.server import EmulatorServer
+from tests.support.ansible import clean_ansible_environment, run_ansible_playbook
 from tests.support.collection import install
-from tests.support.modules import patch_module_args
+from tests.support.modules import API_PASSWORD, API_USER, COMPANY
+from tests.support.request_log import connections_by_company, requests_by_company
 
 install()
 
-COMPANY = "demo_s_r_o_"
-API_USER = "admin"
-API_PASSWORD = "admin-secret"
 STORED = {
     "host": "smtp.example.com",
     "port": "465",
@@ -40,6 +35,7 @@ SAME = {
     "default_from": "ABRA Flexi <flexi@example.com>",
     "encryption_mode": "SSL",
 }
+CHANGE = {**SAME, "port": 587, "encryption_mode": "STARTTLS"}
 
 
 def sink_options(sink) -> dict[str, Any]:
@@ -53,60 +49,45 @@ def flexi(emulator_factory) -> EmulatorServer:
 
 
 @pytest.fixture
-def probe(flexi) -> Iterator[ConnectionProbe]:
-    with ConnectionProbe(flexi.port) as relay:
-        yield relay
+def connection(flexi) -> dict[str, Any]:
+    return {"url": flexi.url, "company": COMPANY, "username": API_USER, "password": API_PASSWORD}
 
 
-@pytest.fixture
-def run_module(capsys, probe) -> Callable[..., dict[str, Any]]:
-    """Run a module's main() in process against the emulator through the probe; return its result."""
-
-    def run(name: str, options: dict[str, Any]) -> dict[str, Any]:
-        module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
-        connection = {"url": probe.url, "company": COMPANY, "username": API_USER, "password": API_PASSWORD}
-        with patch_module_args({**connection, **options}), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out)
-
-    return run
-
-
-def requests_made(flexi: EmulatorServer) -> list[str]:
-    return requests_by_company(flexi.requests).get(COMPANY, [])
-
-
-def test_no_change_makes_one_get_over_one_connection(flexi, probe, run_module):
-    result = run_module("flexi_smtp", SAME)
+def test_no_change_makes_one_get_over_one_connection(flexi, connection, run_module):
+    result = run_module("flexi_smtp", {**connection, **SAME})
 
     assert result["changed"] is False
-    assert requests_made(flexi) == ["GET"]
-    assert len(probe.connections) == 1
+    assert requests_by_company(flexi.requests) == {COMPANY: ["GET"]}
+    assert connections_by_company(flexi.requests) == {COMPANY: 1}
 
 
-def test_change_makes_one_get_and_one_put_over_one_connection(flexi, probe, run_module):
-    result = run_module("flexi_smtp", {**SAME, "port": 587, "encryption_mode": "STARTTLS"})
+def test_change_makes_one_get_and_one_put_over_one_connection(flexi, connection, run_module):
+    result = run_module("flexi_smtp", {**connection, **CHANGE})
 
     assert result["changed"] is True
-    assert requests_made(flexi) == ["GET", "PUT"]
-    assert len(probe.connections) == 1
+    assert requests_by_company(flexi.requests) == {COMPANY: ["GET", "PUT"]}
+    assert connections_by_company(flexi.requests) == {COMPANY: 1}
 
 
-def test_change_with_test_email_adds_only_the_test_mail_on_the_same_connection(flexi, probe, run_module, smtp_sink):
-    result = run_module("flexi_smtp", {**sink_options(smtp_sink), "test_email": "it-team@example.com"})
+def test_change_with_test_email_adds_only_the_test_mail_on_the_same_connection(
+    flexi, connection, run_module, smtp_sink
+):
+    options = {**connection, **sink_options(smtp_sink), "test_email": "it-team@example.com"}
+
+    result = run_module("flexi_smtp", options)
 
     assert result["changed"] is True
     assert result["test_email"]["sent"] is True
-    assert requests_made(flexi) == ["GET", "PUT", "GET?testMail"]
-    assert len(probe.connections) == 1
+    assert requests_by_company(flexi.requests) == {COMPANY: ["GET", "PUT", "GET?testMail"]}
+    assert connections_by_company(flexi.requests) == {COMPANY: 1}
     assert len(smtp_sink.wait_for(1)) == 1
 
 
-def test_info_makes_one_get_over_one_connection(flexi, probe, run_module):
-    run_module("flexi_smtp_info", {})
+def test_info_makes_one_get_over_one_connection(flexi, connection, run_module):
+    run_module("flexi_smtp_info", connection)
 
-    assert requests_made(flexi) == ["GET"]
-    assert len(probe.connections) == 1
+    assert requests_by_company(flexi.requests) == {COMPANY: ["GET"]}
+    assert connections_by_company(flexi.requests) == {COMPANY: 1}
 
 
 @pytest.mark.integration
@@ -115,35 +96,25 @@ def test_each_playbook_task_makes_the_same_requests_over_one_connection(emulator
     flexi = emulator_factory(companies=companies, smtp_scope="company", initial=STORED)
     options = {
         "no_change": SAME,
-        "change": {**SAME, "port": 587, "encryption_mode": "STARTTLS"},
+        "change": CHANGE,
         "change_and_mail": {**sink_options(smtp_sink), "test_email": "it-team@example.com"},
     }
-    probes = {company: ConnectionProbe(flexi.port).start() for company in companies}
-    try:
-        tasks = [
-            {
-                "name": f"flexi_smtp, {company}",
-                "abraflexi.flexi.flexi_smtp": {
-                    "url": probes[company].url,
-                    "company": company,
-                    "username": API_USER,
-                    "password": API_PASSWORD,
-                    **options[company],
-                },
-            }
-            for company in companies
-        ]
-        play = {"name": "Request counts", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
+    connection = {"url": flexi.url, "username": API_USER, "password": API_PASSWORD}
+    tasks = [
+        {"name": company, "abraflexi.flexi.flexi_smtp": {**connection, "company": company, **options[company]}}
+        for company in companies
+    ]
+    playbook = tmp_path / "request-counts.yml"
+    playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]), encoding="utf-8")
+    arguments = ["-i", "localhost,", "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}"]
 
-        Ansible(tmp_path, install()).run("request-counts", play)
+    run = run_ansible_playbook([*arguments, str(playbook)], tmp_path, clean_ansible_environment(tmp_path))
 
-        connections = {company: len(probe.connections) for company, probe in probes.items()}
-    finally:
-        for probe in probes.values():
-            probe.stop()
+    assert run.returncode == 0, run.describe()
+    assert "WARNING]" not in run.output, run.describe()
     assert requests_by_company(flexi.requests) == {
         "no_change": ["GET"],
         "change": ["GET", "PUT"],
         "change_and_mail": ["GET", "PUT", "GET?testMail"],
     }
-    assert connections == {"no_change": 1, "change": 1, "change_and_mail": 1}
+    assert connections_by_company(flexi.requests) == {"no_change": 1, "change": 1, "change_and_mail": 1}

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tests.emulator.documents import (
@@ -77,10 +77,15 @@ LICENCE_REFUSALS = {
 
 @dataclass(frozen=True)
 class IncomingRequest:
+    """One HTTP request; `connection` numbers the TCP connection it came on (1, 2, ... per emulator) and
+    `arrived_at` is when its request line came in (time.monotonic())."""
+
     method: str
     target: str
     headers: Mapping[str, str]
     body: bytes = b""
+    connection: int = 0
+    arrived_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class Answer:
     delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip" | "endless"
     pace: float = 0.0
     drip_phase: str = "body"
+    reason: str | None = None  # the status line's reason phrase; None for the standard one
 
     @property
     def recorded_status(self) -> int:
@@ -120,17 +126,33 @@ class _Call:
     body_format: str
 
 
+# Answers the requests under a mounted prefix, given them with the prefix taken off their target.
+MountedHandler = Callable[[IncomingRequest], Answer]
+
+
 class FlexiApp:
     """Turns one HTTP request into one answer and records it."""
 
-    def __init__(self, options: EmulatorOptions, state: EmulatorState, faults: FaultQueue, stopping: threading.Event):
+    def __init__(
+        self,
+        options: EmulatorOptions,
+        state: EmulatorState,
+        faults: FaultQueue,
+        stopping: threading.Event,
+        mounts: Mapping[str, MountedHandler] | None = None,
+    ):
         self.options = options
         self.state = state
         self.faults = faults
         self.stopping = stopping  # set while the server stops: wakes slow and dripping answers
+        # Prefix -> handler: paths that are no part of Flexi (a test's control hooks); shared with the server.
+        self.mounts = mounts if mounts is not None else {}
         self._started = time.monotonic()
 
     def handle(self, request: IncomingRequest) -> Answer:
+        mounted = self._mounted(request)
+        if mounted is not None:
+            return mounted
         place = self.state.open_record()
         call = _take_apart(request, self.options.path_prefix)
         write = read_write_body(request.body, call.body_format) if call.method in WRITE_METHODS else WriteBody()
@@ -140,8 +162,17 @@ class FlexiApp:
             LOG.exception("emulator failed on %s %s", call.method, call.path)
             answer = self._error(500, f"{type(exc).__name__}: {exc}", call.fmt)
         # Recorded before the answer leaves, so a test sees the entry as soon as its client has the answer.
-        self.state.close_record(place, _record(call, write, request.body, answer))
+        self.state.close_record(place, _record(request, call, write, answer))
         return answer
+
+    def _mounted(self, request: IncomingRequest) -> Answer | None:
+        """The mounted handler's answer when the path lies under a mounted prefix: not logged, no fault taken,
+        no credentials asked for (it stands beside Flexi, not in it)."""
+        path, question, query = request.target.partition("?")
+        for prefix, handler in list(self.mounts.items()):
+            if path == prefix or path.startswith(prefix + "/"):
+                return handler(replace(request, target=(path[len(prefix) :] or "/") + question + query))
+        return None
 
     def _answer(self, call: _Call, write: WriteBody, request: IncomingRequest) -> Answer:
         if call.route is None:
@@ -375,15 +406,15 @@ def _auth_required() -> Answer:
 
 
 def _with_header(answer: Answer, name: str, value: str) -> Answer:
-    return Answer(answer.status, answer.body, answer.content_type, (*answer.headers, (name, value)), answer.delivery)
+    return replace(answer, headers=(*answer.headers, (name, value)))
 
 
 def _content_type(fmt: str) -> str:
     return JSON_TYPE if fmt == "json" else XML_TYPE
 
 
-def _record(call: _Call, write: WriteBody, body: bytes, answer: Answer) -> RecordedRequest:
-    text = body.decode("utf-8", "replace")
+def _record(request: IncomingRequest, call: _Call, write: WriteBody, answer: Answer) -> RecordedRequest:
+    text = request.body.decode("utf-8", "replace")
     if write.error is None:
         password_present = "password" in write.names
     else:
@@ -397,4 +428,6 @@ def _record(call: _Call, write: WriteBody, body: bytes, answer: Answer) -> Recor
         password_present=password_present,
         body=redact(text, write.password),
         status=answer.recorded_status,
+        connection=request.connection,
+        arrived_at=request.arrived_at,
     )

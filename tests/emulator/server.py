@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import selectors
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.emulator.app import Answer, FlexiApp, IncomingRequest
+from tests.emulator.app import Answer, FlexiApp, IncomingRequest, MountedHandler
 from tests.emulator.certs import CertDirectory, TlsMaterial, issue_server_tls, server_names
 from tests.emulator.faults import Fault, FaultQueue
 from tests.emulator.state import EmulatorState, RecordedRequest, normalise_fields
@@ -95,6 +96,7 @@ class EmulatorServer:
             initial=self.options.initial,
         )
         self.faults = FaultQueue()
+        self._mounts: dict[str, MountedHandler] = {}
         self._stopping = threading.Event()
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -111,7 +113,7 @@ class EmulatorServer:
             self._certs = CertDirectory(self.options.cert_dir, "flexi-emulator")
             self._tls = issue_server_tls(server_names(self.options.tls_hostname), self._certs.path, "flexi")
         self._stopping.clear()
-        app = FlexiApp(self.options, self.state, self.faults, self._stopping)
+        app = FlexiApp(self.options, self.state, self.faults, self._stopping, self._mounts)
         try:
             # Bound and listening once the constructor returns; connections wait in the backlog until served.
             self._httpd = _HttpServer((HOST, self.options.port), app, self._tls.context if self._tls else None)
@@ -159,9 +161,14 @@ class EmulatorServer:
         return self._httpd.server_address[1]
 
     @property
-    def url(self) -> str:
+    def origin(self) -> str:
+        """scheme://host:port, without the path prefix: where mounted prefixes are served."""
         scheme = "https" if self.options.tls else "http"
-        return f"{scheme}://{HOST}:{self.port}{self.options.path_prefix}"
+        return f"{scheme}://{HOST}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.origin + self.options.path_prefix
 
     @property
     def ca_path(self) -> str | None:
@@ -197,6 +204,16 @@ class EmulatorServer:
     def inject(self, fault: Fault) -> None:
         self.faults.add(fault)
 
+    def mount(self, prefix: str, handler: MountedHandler) -> None:
+        """Answer every request under `prefix` (e.g. "/_lab") with `handler`, which gets the request with the
+        prefix taken off its target. Such requests are no Flexi calls: they skip the path prefix, the request log,
+        the queued faults and the credentials check. Pick a prefix Flexi itself does not use."""
+        if not _PATH_PREFIX.fullmatch(prefix):
+            raise ValueError(f"a mount prefix must look like /_lab, not {prefix!r}")
+        if prefix in self._mounts:
+            raise ValueError(f"{prefix} is already mounted")
+        self._mounts[prefix] = handler
+
     def reset(self) -> None:
         """Forget requests and faults; settings go back to `initial`."""
         self.faults.clear()
@@ -215,6 +232,7 @@ class _HttpServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._accepted = 0
+        self._connection_numbers = itertools.count(1)
         self._closing = False
         self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(address, _FlexiHandler)  # closes everything through server_close() if binding fails
@@ -250,11 +268,13 @@ class _HttpServer(ThreadingHTTPServer):
             return self._accepted
 
     def finish_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            number = next(self._connection_numbers)
         connection = self._secured(request)
         if connection is None or not self._track(connection):
             return
         try:
-            self.RequestHandlerClass(connection, client_address, self)
+            _FlexiHandler(connection, client_address, self, number)
         except OSError:
             LOG.debug("connection from %s ended abruptly", client_address)
         finally:
@@ -313,12 +333,21 @@ class _FlexiHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold the body ~40 ms
     server: _HttpServer
 
+    def __init__(self, request: Any, client_address: Any, server: _HttpServer, connection_number: int) -> None:
+        self.connection_number = connection_number
+        self.arrived_at = 0.0
+        super().__init__(request, client_address, server)  # serves the whole connection
+
+    def parse_request(self) -> bool:
+        self.arrived_at = time.monotonic()  # the request line has just been read
+        return super().parse_request()
+
     def do_GET(self) -> None:
         body = self._read_body()
         if body is None:
             return
-        answer = self.server.app.handle(IncomingRequest(self.command, self.path, self.headers, body))
-        self._send(answer)
+        incoming = IncomingRequest(self.command, self.path, self.headers, body, self.connection_number, self.arrived_at)
+        self._send(self.server.app.handle(incoming))
 
     do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
@@ -349,7 +378,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             return
         payload = answer.body if isinstance(answer.body, bytes) else answer.body.encode("utf-8")
         scripted = {name.lower() for name, _value in answer.headers}  # a raw fault may set these itself
-        self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status)
+        self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status, answer.reason)
         if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
         if answer.delivery == "endless":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # The six fields of `nastaveni-smtp`, in the alphabetical order Flexi answers them (vendor article).
 FIELDS = ("defaultFrom", "encryptionMode", "host", "password", "port", "username")
@@ -16,7 +16,11 @@ LIMITED = "limited"
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request as the emulator saw it; never holds a password."""
+    """One request as the emulator saw it; never holds a password.
+
+    `connection` numbers the TCP connection it came on (1, 2, ... per emulator, never reused), so a test can tell
+    how many connections a client opened; `arrived_at` is when its request line came in (time.monotonic()).
+    """
 
     method: str
     path: str
@@ -26,6 +30,8 @@ class RecordedRequest:
     password_present: bool
     body: str
     status: int
+    connection: int = 0
+    arrived_at: float = field(default=0.0, compare=False)  # a clock reading, not part of what was asked
 
 
 def normalise_fields(fields: Mapping[str, object]) -> dict[str, str]:

@@ -1,7 +1,9 @@
-"""A small HTTP control endpoint that lets the target playbooks set up scenarios and observe their effects.
+"""The control endpoint that lets the target playbooks set up scenarios and observe their effects.
 
 The emulators and SMTP sinks live in the pytest process; the playbooks run in ``ansible-playbook`` subprocesses.
-A playbook task calls this endpoint through the ``ansible.builtin.url`` lookup to start a scenario
+The endpoint is mounted on the main emulator under ``/_lab`` (no Flexi path: those requests are not logged, take
+no queued fault and need no credentials). A playbook task calls it through the ``ansible.builtin.url`` lookup to
+start a scenario
 (reset every emulator and sink, store settings, queue faults) or to read what happened (the emulator's request
 log, the stored settings, the mail each sink received). Passwords never leave the process: stored settings are
 reported as ``password_set`` and ``password_is_smtp_password`` only.
@@ -17,17 +19,18 @@ import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.emulator.app import Answer, IncomingRequest
 from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorServer
 from tests.emulator.sink import ReceivedMail, SmtpSink
 from tests.emulator.state import RecordedRequest
 
-HOST = "127.0.0.1"
+PREFIX = "/_lab"
 MAIL_WAIT_SECONDS = 10.0
+JSON_TYPE = "application/json"
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ class LoggedRequest:
         return self.request.method == "GET" and "testMail" in self.request.query
 
 
-class ControlServer:
-    """Serves /scenario and /observe for the named emulators and sinks."""
+class ControlEndpoint:
+    """Answers /scenario and /observe for the named emulators and sinks, mounted on one of the emulators."""
 
     def __init__(self, emulators: Mapping[str, EmulatorServer], sinks: Mapping[str, SmtpSink], smtp_password: str):
         self.emulators = dict(emulators)
@@ -57,29 +60,30 @@ class ControlServer:
         self.stored_password = f"stored-before-{secrets.token_hex(8)}"
         self._lock = threading.Lock()
         self._history: list[LoggedRequest] = []
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> ControlServer:
-        self._httpd = ThreadingHTTPServer((HOST, 0), _Handler)
-        self._httpd.control = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
+    def mount_on(self, server: EmulatorServer) -> str:
+        """Serve the endpoint from `server` under PREFIX; return its URL (the playbooks' ``control_url``)."""
+        server.mount(PREFIX, self.answer)
+        return server.origin + PREFIX
 
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    @property
-    def url(self) -> str:
-        assert self._httpd is not None
-        return f"http://{HOST}:{self._httpd.server_address[1]}"
+    def answer(self, request: IncomingRequest) -> Answer:
+        """GET /scenario?spec=JSON and GET /observe?spec=JSON (GET, so the playbooks can use the url lookup, which
+        runs on the controller and costs no module run). A failure answers 400 with the reason as status text,
+        which the lookup shows."""
+        operations = {"/scenario": self.scenario, "/observe": self.observe}
+        target = urlsplit(request.target)
+        try:
+            if request.method != "GET":
+                raise ValueError(f"{request.method} is not served here, only GET")
+            spec = json.loads(parse_qs(target.query).get("spec", ["{}"])[0])
+            operation = operations[target.path]
+            return Answer(200, json.dumps(operation(**spec)), JSON_TYPE)
+        except Exception as exc:  # reported to the playbook, which stops with this text
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+            return Answer(400, "", JSON_TYPE, reason=reason.encode("latin-1", "replace").decode("latin-1"))
 
     def all_requests(self) -> list[LoggedRequest]:
-        """Every request any emulator answered since the control server started, scenario resets included."""
+        """Every request any emulator answered since the endpoint was made, scenario resets included."""
         with self._lock:
             archived = list(self._history)
         current = [
@@ -171,28 +175,3 @@ def _mail_json(mail: ReceivedMail) -> dict[str, Any]:
         "auth_login": mail.auth_login,
         "tls": mail.tls,
     }
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """GET /scenario?spec=JSON and GET /observe?spec=JSON (GET, so the playbooks can use the url lookup, which
-    runs on the controller and costs no module run). A failure answers 400 with the reason as status text, which
-    the lookup shows."""
-
-    def do_GET(self) -> None:
-        control: ControlServer = self.server.control  # type: ignore[attr-defined]
-        operations = {"/scenario": control.scenario, "/observe": control.observe}
-        target = urlsplit(self.path)
-        try:
-            spec = json.loads(parse_qs(target.query).get("spec", ["{}"])[0])
-            operation = operations[target.path]
-            payload, status, reason = json.dumps(operation(**spec)).encode("utf-8"), 200, "OK"
-        except Exception as exc:  # reported to the playbook, which stops with this text
-            payload, status, reason = b"", 400, f"{type(exc).__name__}: {exc}"
-        self.send_response(status, " ".join(reason.split()).encode("latin-1", "replace").decode("latin-1"))
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass

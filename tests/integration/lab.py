@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
-from tests.integration.control import ControlServer, LoggedRequest
+from tests.integration.control import ControlEndpoint, LoggedRequest
 from tests.support.ansible import (
     MATRIX_ANSIBLE_BIN,
     PlaybookRun,
@@ -62,7 +62,7 @@ SINKS = {
 class Lab:
     """Everything one playbook run talks to, and the folder it keeps its files in."""
 
-    control: ControlServer
+    control: ControlEndpoint
     vars_file: Path
     workdir: Path
 
@@ -108,7 +108,8 @@ class Lab:
 
 @contextmanager
 def running_lab(workdir: Path) -> Iterator[Lab]:
-    """Start the sinks, the emulators (trusting the sinks' CAs for test mails) and the control endpoint."""
+    """Start the sinks and the emulators (trusting the sinks' CAs for test mails); mount the control endpoint on
+    the main emulator."""
     with ExitStack() as stack:
         sinks = {name: stack.enter_context(SmtpSink(**arguments)) for name, arguments in SINKS.items()}
         # Flexi trusts one CA file for its test mails; each sink has its own throw-away CA, so trust them all.
@@ -123,11 +124,11 @@ def running_lab(workdir: Path) -> Iterator[Lab]:
             name: stack.enter_context(EmulatorServer(EmulatorOptions(**{**common, **overrides})))
             for name, overrides in EMULATORS.items()
         }
-        control = ControlServer(emulators, sinks, SMTP_PASSWORD).start()
-        stack.callback(control.stop)
+        control = ControlEndpoint(emulators, sinks, SMTP_PASSWORD)
+        control_url = control.mount_on(emulators["main"])
         extra_vars = {
             **module_host_vars(),
-            "control_url": control.url,
+            "control_url": control_url,
             "flexi_company": COMPANY,
             "flexi_second_company": SECOND_COMPANY,
             "flexi_username": API_USER,

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 import requests
 
 from tests.emulator.server import EmulatorServer
-from tests.integration.control import ControlServer
+from tests.integration.control import ControlEndpoint
 from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
 
 
 @pytest.fixture
-def control(emulator: EmulatorServer) -> Iterator[ControlServer]:
-    server = ControlServer({"main": emulator}, {}, "smtp-secret").start()
-    yield server
-    server.stop()
+def control(emulator: EmulatorServer) -> str:
+    """The URL of a control endpoint mounted on the emulator."""
+    return ControlEndpoint({"main": emulator}, {}, "smtp-secret").mount_on(emulator)
 
 
-def scenario(control: ControlServer, **spec: object) -> None:
-    answer = requests.get(control.url + "/scenario", params={"spec": json.dumps(spec)}, timeout=10)
+def scenario(control: str, **spec: object) -> None:
+    answer = requests.get(control + "/scenario", params={"spec": json.dumps(spec)}, timeout=10)
     assert answer.status_code == 200, answer.reason
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
 
 from tests.emulator.state import RecordedRequest
@@ -21,6 +23,7 @@ def test_log_records_method_path_query_user_and_status(flexi):
             password_present=False,
             body="",
             status=200,
+            connection=1,
         )
     ]
 
@@ -110,3 +113,36 @@ def test_requests_is_a_copy(flexi):
     flexi.emulator.requests.clear()
 
     assert len(flexi.emulator.requests) == 1
+
+
+def test_requests_over_one_keep_alive_connection_share_its_number(flexi, body):
+    flexi.get()
+    flexi.write(body(host="smtp.example.cz"))
+    flexi.test_mail("adresat@example.cz")
+
+    assert [entry.connection for entry in flexi.emulator.requests] == [1, 1, 1]
+
+
+def test_each_new_connection_gets_the_next_number(emulator):
+    for _ in range(3):
+        requests.get(emulator.url + SMTP_PATH, auth=("admin", "admin-secret"), timeout=10)
+
+    assert [entry.connection for entry in emulator.requests] == [1, 2, 3]
+
+
+def test_connection_numbers_go_on_after_a_reset(flexi):
+    flexi.get()
+    flexi.emulator.reset()
+    requests.get(flexi.url(), auth=("admin", "admin-secret"), timeout=10)
+
+    assert [entry.connection for entry in flexi.emulator.requests] == [2]
+
+
+def test_log_notes_when_each_request_arrived(flexi):
+    before = time.monotonic()
+    flexi.get()
+    flexi.get()
+    after = time.monotonic()
+
+    first, second = flexi.emulator.requests
+    assert before <= first.arrived_at <= second.arrived_at <= after

@@ -7,11 +7,15 @@ and unset fields are absent from the document, so a careless comparison would re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from bench.cases import API_PASSWORD, API_USER, requests_by_company
+from bench.cases import play_vars
 from bench.harness import Ansible, import_tasks
+from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.support.collection import install
+from tests.support.request_log import requests_by_company
 
 pytestmark = pytest.mark.integration
 
@@ -30,15 +34,20 @@ WANTED = {
 }
 
 
+@pytest.fixture
+def flexi() -> Iterator[EmulatorServer]:
+    with EmulatorServer(EmulatorOptions(initial=STORED, unset_fields="absent")) as server:
+        yield server
+
+
 @pytest.mark.parametrize("task_file", ["flexi_smtp.yml", "uri_job.yml"])
-def test_job_writes_only_the_differing_fields_once(emulator_factory, tmp_path, task_file):
-    flexi = emulator_factory(initial=STORED, unset_fields="absent")
+def test_job_writes_only_the_differing_fields_once(flexi, tmp_path, task_file):
     job_vars = {"flexi_company": "demo_s_r_o_", "smtp": WANTED}
     play = {
         "name": "The job twice",
         "hosts": "localhost",
         "gather_facts": False,
-        "vars": {"flexi_url": flexi.url, "flexi_username": API_USER, "flexi_password": API_PASSWORD},
+        "vars": play_vars(flexi.url),
         "tasks": [import_tasks(task_file, "job", run, job_vars) for run in ("first", "second")],
     }
 
