@@ -10,7 +10,7 @@ import pytest
 import trustme
 from lxml import etree
 
-from tests.unit.emulator.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH
 
 SMTP_USER = "odesilatel@example.cz"
 SMTP_PASSWORD = "p%&<\"' é€/+:"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from tests.unit.emulator.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH
 
 # The success body, verbatim from the vendor article.
 WRITE_SUCCESS = """<?xml version="1.0" encoding="utf-8"?>

@@ -10,7 +10,7 @@ import requests
 
 from tests.emulator.faults import Fault
 from tests.emulator.proxy import ForwardProxy, ProxiedRequest
-from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH, settings_body
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH, settings_body
 
 
 def through(proxy: ForwardProxy) -> dict[str, str]:

@@ -19,7 +19,7 @@ import requests
 
 from tests.emulator.__main__ import build_parser, options_from, parse_fault
 from tests.emulator.faults import Fault
-from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 

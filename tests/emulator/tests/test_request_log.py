@@ -7,7 +7,7 @@ import time
 import requests
 
 from tests.emulator.state import RecordedRequest
-from tests.unit.emulator.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH
 
 
 def test_log_records_method_path_query_user_and_status(flexi):

@@ -12,7 +12,7 @@ from lxml import etree
 
 from tests.emulator.faults import Fault
 from tests.emulator.spellings import SPELLINGS, java_urlencoded, spell
-from tests.unit.emulator.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH
 
 SECRET = "pa ss~'é/\"&<x>*-._"
 SPELLED = {

@@ -7,7 +7,7 @@ import requests
 
 from tests.emulator.app import Answer, IncomingRequest
 from tests.emulator.faults import Fault
-from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 
 
 class Recorder:

@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from tests.emulator.server import EmulatorServer
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 from tests.integration.control import ControlEndpoint
-from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 import requests
 from lxml import etree
 
-from tests.unit.emulator.flexi_client import CLERK, SMTP_PATH
+from tests.emulator.tests.flexi_client import CLERK, SMTP_PATH
 
 AUTH_REQUIRED = {"winstrom": {"@version": "1.0", "success": "false", "message": "Authorization required"}}
 

@@ -8,8 +8,8 @@ from typing import Any, Callable
 import pytest
 
 from tests.emulator.server import EmulatorServer
+from tests.emulator.tests.flexi_client import FlexiClient, settings_body
 from tests.support.network import closed_port
-from tests.unit.emulator.flexi_client import FlexiClient, settings_body
 
 
 @pytest.fixture

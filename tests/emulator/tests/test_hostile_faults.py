@@ -14,7 +14,7 @@ import requests
 
 from tests.emulator import server as emulator_server
 from tests.emulator.faults import Fault
-from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 
 AUTHORIZATION = "Basic " + base64.b64encode(":".join(ADMIN).encode()).decode()
 

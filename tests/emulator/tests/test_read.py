@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.emulator.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH
 
 VENDOR_SAMPLE = {
     "host": "smtp.seznam.cz",

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from tests.emulator.server import EmulatorOptions
-from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 
 PREFIX = "/flexi"
 

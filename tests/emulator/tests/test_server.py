@@ -14,7 +14,7 @@ import requests
 
 from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
-from tests.unit.emulator.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 
 AUTH_HEADER = {"Authorization": "Basic YWRtaW46YWRtaW4tc2VjcmV0"}  # admin:admin-secret
 
