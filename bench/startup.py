@@ -115,7 +115,8 @@ def keep_payloads(ansible: Ansible, emulator: EmulatorServer, probe: ConnectionP
         "name": "Keep payloads",
         "hosts": "localhost",
         "gather_facts": False,
-        "vars": play_vars(probe.url),
+        # The payloads exist only on the module path.
+        "vars": {**play_vars(probe.url), "abraflexi_direct_execution": False},
         "tasks": tasks,
     }
     ansible.run(
