@@ -133,7 +133,7 @@ class Ansible:
         with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
             process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=environment, cwd=self.workdir)
             # wait4 gives the resource use of ansible-playbook and of every process it started and waited for.
-            _, status, usage = os.wait4(process.pid, 0)
+            _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         tasks = read_events(events) if events.exists() else []

@@ -47,7 +47,8 @@ def module_result(name: str, args: dict[str, Any], check_mode: bool, capsys) -> 
 @pytest.mark.parametrize("case", CASES)
 def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_factory, capsys):
     flexi_smtp = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.modules.flexi_smtp")
-    servers = [emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED) for _ in range(2)]
+    # One emulator per path, both holding the same settings.
+    servers = [emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED) for path in ("module", "direct")]
     arguments = [
         {
             key: value
