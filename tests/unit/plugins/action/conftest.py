@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable
 
 import pytest
@@ -31,6 +33,28 @@ PATHS = {"direct": True, "module": False}
 needs_ansible_playbook = pytest.mark.skipif(
     not ANSIBLE_PLAYBOOK.exists(), reason="ansible-playbook is not installed beside this Python"
 )
+
+
+def controller_code() -> ModuleType:
+    """The direct-execution helper, imported only when a test runs (see ``module_context_kept``)."""
+    return importlib.import_module("ansible_collections.abraflexi.flexi.plugins.plugin_utils._direct")
+
+
+@pytest.fixture(autouse=True)
+def module_context_kept() -> Iterator[None]:
+    """Put back ansible-core's process-wide "controller" flag after each test.
+
+    Importing controller code sets it, and from then on module_utils send warnings to the controller's display
+    instead of the module result, which would break the in-process module tests that run later in this process.
+    """
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:  # ansible-core before 2.19 has no such flag
+        yield
+        return
+    was_controller = getattr(_internal, "is_controller", False)
+    yield
+    _internal.is_controller = was_controller
 
 
 @dataclass(frozen=True)

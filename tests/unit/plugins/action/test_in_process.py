@@ -11,16 +11,8 @@ from typing import Any
 import pytest
 from ansible.module_utils.common.warnings import get_warning_messages
 from ansible.module_utils.testing import patch_module_args
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar
 
-from ansible_collections.abraflexi.flexi.plugins.action.flexi_smtp_info import ActionModule as InfoAction
-from ansible_collections.abraflexi.flexi.plugins.plugin_utils._direct import (
-    direct_execution_wanted,
-    run_module_code,
-    task_environment,
-)
-from tests.unit.plugins.action.conftest import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED
+from tests.unit.plugins.action.conftest import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, controller_code
 
 SMTP = "abraflexi.flexi.flexi_smtp"
 CASES = {
@@ -65,7 +57,7 @@ def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_fa
     ]
 
     expected = module_result("flexi_smtp", arguments[0], check_mode, capsys)
-    actual = run_module_code(flexi_smtp, SMTP, arguments[1], check_mode)
+    actual = controller_code().run_module_code(flexi_smtp, SMTP, arguments[1], check_mode)
 
     expected.pop("exception", None)  # ansible-core adds a traceback to failures only when asked to
     assert json.loads(json.dumps(actual).replace(servers[1].url, servers[0].url)) == expected
@@ -79,7 +71,7 @@ def test_direct_run_returns_warnings_without_touching_the_global_warning_list(em
     arguments = {"url": server.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
     before = get_warning_messages()
 
-    result = run_module_code(flexi_smtp_info, "abraflexi.flexi.flexi_smtp_info", arguments, False)
+    result = controller_code().run_module_code(flexi_smtp_info, "abraflexi.flexi.flexi_smtp_info", arguments, False)
 
     assert result["warnings"] == [
         "Flexi holds the port '25 or 465', which is not a whole number; give port to repair it."
@@ -87,8 +79,13 @@ def test_direct_run_returns_warnings_without_touching_the_global_warning_list(em
     assert get_warning_messages() == before
 
 
-def fake_action(task_args: dict[str, Any], environment: dict[str, str]) -> InfoAction:
+def fake_action(task_args: dict[str, Any], environment: dict[str, str]) -> Any:
     """The flexi_smtp_info action on a local connection, with just what it reads of task and connection."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    from ansible_collections.abraflexi.flexi.plugins.action.flexi_smtp_info import ActionModule as InfoAction
+
     task = SimpleNamespace(
         args=task_args,
         action="abraflexi.flexi.flexi_smtp_info",
@@ -123,7 +120,7 @@ def test_task_environment_is_restored_when_the_run_raises(monkeypatch):
     monkeypatch.delenv("ABRAFLEXI_PASSWORD", raising=False)
     before = dict(os.environ)
 
-    with pytest.raises(RuntimeError), task_environment({"ABRAFLEXI_PASSWORD": API_PASSWORD}):
+    with pytest.raises(RuntimeError), controller_code().task_environment({"ABRAFLEXI_PASSWORD": API_PASSWORD}):
         raise RuntimeError
 
     assert dict(os.environ) == before
@@ -134,7 +131,7 @@ def test_task_environment_is_restored_when_the_run_raises(monkeypatch):
     [(None, True), (True, True), ("yes", True), (False, False), ("false", False), ("no", False), ("0", False)],
 )
 def test_direct_execution_switch_reads_booleans_and_their_spellings(value, wanted):
-    assert direct_execution_wanted(value) is wanted
+    assert controller_code().direct_execution_wanted(value) is wanted
 
 
 @pytest.mark.parametrize(
