@@ -46,8 +46,9 @@ class Kind:
 
     name: str
     label: str
-    task_file: str | None  # None: the ansible.builtin.ping floor
+    task_file: str | None  # None: a floor task (ansible.builtin.ping or ansible.builtin.debug)
     settings: Mapping[str, Any] | None = None
+    direct: bool | None = None  # flexi_smtp: the direct path (True) or the module path (False)
 
     @property
     def changes(self) -> bool:
@@ -55,12 +56,27 @@ class Kind:
 
 
 PING = Kind("ping", "ansible.builtin.ping (floor: any module task)", None)
+DEBUG = Kind("debug", "ansible.builtin.debug (floor: any task)", None)
 URI_GET = Kind("uri_get", "ansible.builtin.uri GET", "uri_get.yml")
-FLEXI_NOOP = Kind("flexi_noop", "abraflexi.flexi.flexi_smtp", "flexi_smtp.yml", SAME)
+DIRECT_LABEL = "abraflexi.flexi.flexi_smtp, direct"
+MODULE_LABEL = "abraflexi.flexi.flexi_smtp, module"
+FLEXI_NOOP = Kind("flexi_noop", MODULE_LABEL, "flexi_smtp.yml", SAME, direct=False)
+FLEXI_NOOP_DIRECT = Kind("flexi_noop_direct", DIRECT_LABEL, "flexi_smtp.yml", SAME, direct=True)
 URI_NOOP = Kind("uri_noop", "uri: GET + compare + conditional PUT", "uri_job.yml", SAME)
-FLEXI_CHANGE = Kind("flexi_change", "abraflexi.flexi.flexi_smtp", "flexi_smtp.yml", DIFFERENT)
+FLEXI_CHANGE = Kind("flexi_change", MODULE_LABEL, "flexi_smtp.yml", DIFFERENT, direct=False)
+FLEXI_CHANGE_DIRECT = Kind("flexi_change_direct", DIRECT_LABEL, "flexi_smtp.yml", DIFFERENT, direct=True)
 URI_CHANGE = Kind("uri_change", "uri: GET + compare + conditional PUT", "uri_job.yml", DIFFERENT)
-TASK_KINDS = (PING, URI_GET, FLEXI_NOOP, URI_NOOP, FLEXI_CHANGE, URI_CHANGE)
+TASK_KINDS = (
+    PING,
+    DEBUG,
+    URI_GET,
+    FLEXI_NOOP,
+    FLEXI_NOOP_DIRECT,
+    URI_NOOP,
+    FLEXI_CHANGE,
+    FLEXI_CHANGE_DIRECT,
+    URI_CHANGE,
+)
 WARMUP = "warmup"
 
 
@@ -83,14 +99,13 @@ def play_vars(url: str) -> dict[str, Any]:
 
 def _job_task(kind: Kind, job: Any) -> dict[str, Any]:
     if kind.task_file is None:
-        return {
-            "name": f"{kind.name} {job}",
-            "ansible.builtin.ping": {},
-            "vars": {"bench_case": kind.name, "bench_job": job},
-        }
+        action = {"ansible.builtin.debug": {"msg": "floor"}} if kind is DEBUG else {"ansible.builtin.ping": {}}
+        return {"name": f"{kind.name} {job}", **action, "vars": {"bench_case": kind.name, "bench_job": job}}
     task_vars: dict[str, Any] = {"flexi_company": company_for(kind.name, job)}
     if kind.settings is not None:
         task_vars["smtp"] = dict(kind.settings)
+    if kind.direct is not None:
+        task_vars["abraflexi_direct_execution"] = kind.direct
     return import_tasks(kind.task_file, kind.name, job, task_vars)
 
 
@@ -164,16 +179,26 @@ def _kind_result(kind: Kind, jobs: Sequence[JobTiming], requests: Mapping[str, l
 class FleetResult:
     hosts: int
     forks: int
+    direct: bool
     wall: Summary
     span: Summary
+    cpu: Summary  # user + system seconds of ansible-playbook and every process it started
+    peak_rss: Summary  # MiB of the largest single process among them
     requests_per_host: tuple[int, ...]
+
+    @property
+    def path(self) -> str:
+        return "direct" if self.direct else "module"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "hosts": self.hosts,
             "forks": self.forks,
+            "path": self.path,
             "wall": self.wall.as_dict(),
             "task_span": self.span.as_dict(),
+            "cpu_seconds": self.cpu.as_dict(),
+            "peak_rss_mib": self.peak_rss.as_dict(),
             "requests_per_host": sorted(set(self.requests_per_host)),
         }
 
@@ -181,40 +206,53 @@ class FleetResult:
 def run_fleet(
     ansible: Ansible, emulator: EmulatorServer, sizes: Sequence[int], forks_options: Sequence[int], repetitions: int
 ) -> list[FleetResult]:
-    """Case 3: one no-op flexi_smtp task on N hosts (each its own company), with several forks settings.
+    """Case 3: one no-op flexi_smtp task on N hosts (each its own company), with several forks settings, on the
+    module path and on the direct path.
 
     The repetitions go round all combinations in turn, so slow phases of the shared machine spread over all.
     """
-    walls: dict[tuple[int, int], list[float]] = defaultdict(list)
-    spans: dict[tuple[int, int], list[float]] = defaultdict(list)
-    counts: dict[tuple[int, int], list[int]] = defaultdict(list)
+    Key = tuple[int, int, bool]
+    walls: dict[Key, list[float]] = defaultdict(list)
+    spans: dict[Key, list[float]] = defaultdict(list)
+    cpus: dict[Key, list[float]] = defaultdict(list)
+    peaks: dict[Key, list[float]] = defaultdict(list)
+    counts: dict[Key, list[int]] = defaultdict(list)
+    combinations = [(hosts, forks, direct) for hosts in sizes for forks in forks_options for direct in (False, True)]
     for repetition in range(repetitions):
-        for hosts in sizes:
-            for forks in forks_options:
-                inventory = local_inventory(
-                    {f"flexi-{index:03d}": {"flexi_company": fleet_company(index)} for index in range(hosts)}
-                )
-                task = import_tasks("flexi_smtp.yml", "fleet", repetition, {"smtp": dict(SAME)})
-                play = {
-                    "name": "Fleet",
-                    "hosts": "all",
-                    "gather_facts": False,
-                    "vars": play_vars(emulator.url),
-                    "tasks": [task],
-                }
-                log_start = len(emulator.requests)
-                run = ansible.run(f"fleet-{hosts}-f{forks}", play, inventory=inventory, forks=forks)
-                (timed,) = [task for task in run.tasks if task.case == "fleet"]
-                if len(timed.results) != hosts or any(result.status != "ok" for result in timed.results.values()):
-                    raise RuntimeError(f"fleet run with {hosts} hosts did not succeed everywhere")
-                walls[hosts, forks].append(run.wall)
-                spans[hosts, forks].append(timed.finished - timed.started)
-                requests = requests_by_company(emulator.requests[log_start:])
-                counts[hosts, forks].extend(len(requests.get(fleet_company(index), ())) for index in range(hosts))
+        for hosts, forks, direct in combinations:
+            inventory = local_inventory(
+                {f"flexi-{index:03d}": {"flexi_company": fleet_company(index)} for index in range(hosts)}
+            )
+            task_vars = {"smtp": dict(SAME), "abraflexi_direct_execution": direct}
+            task = import_tasks("flexi_smtp.yml", "fleet", repetition, task_vars)
+            play = {
+                "name": "Fleet",
+                "hosts": "all",
+                "gather_facts": False,
+                "vars": play_vars(emulator.url),
+                "tasks": [task],
+            }
+            log_start = len(emulator.requests)
+            run = ansible.run(
+                f"fleet-{hosts}-f{forks}-{'direct' if direct else 'module'}", play, inventory=inventory, forks=forks
+            )
+            (timed,) = [task for task in run.tasks if task.case == "fleet"]
+            if len(timed.results) != hosts or any(result.status != "ok" for result in timed.results.values()):
+                raise RuntimeError(f"fleet run with {hosts} hosts did not succeed everywhere")
+            walls[hosts, forks, direct].append(run.wall)
+            spans[hosts, forks, direct].append(timed.finished - timed.started)
+            cpus[hosts, forks, direct].append(run.cpu_seconds)
+            peaks[hosts, forks, direct].append(run.peak_rss_mib)
+            requests = requests_by_company(emulator.requests[log_start:])
+            counts[hosts, forks, direct].extend(len(requests.get(fleet_company(index), ())) for index in range(hosts))
     return [
         FleetResult(
-            hosts, forks, Summary.of(walls[hosts, forks]), Summary.of(spans[hosts, forks]), tuple(counts[hosts, forks])
+            *key,
+            Summary.of(walls[key]),
+            Summary.of(spans[key]),
+            Summary.of(cpus[key]),
+            Summary.of(peaks[key]),
+            tuple(counts[key]),
         )
-        for hosts in sizes
-        for forks in forks_options
+        for key in combinations
     ]

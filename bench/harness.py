@@ -10,6 +10,7 @@ ansible.cfg, ``connection: local``, ``gather_facts: false``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -24,7 +25,6 @@ BENCH_DIR = Path(__file__).resolve().parent
 TASKS_DIR = BENCH_DIR / "tasks"
 CALLBACK_DIR = BENCH_DIR / "callback_plugins"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
-PLAYBOOK_TIMEOUT = 600
 SENTINEL_CASE = "sentinel"
 
 
@@ -62,6 +62,8 @@ class PlaybookRun:
     stderr: str
     wall: float
     tasks: Sequence[TaskTiming]
+    cpu_seconds: float = 0.0  # user + system time of ansible-playbook and every process it waited for
+    peak_rss_mib: float = 0.0  # resident memory of the largest of those processes
 
     def check(self) -> PlaybookRun:
         """Return self if the run passed without a warning; raise otherwise (a broken run must not be timed)."""
@@ -126,19 +128,25 @@ class Ansible:
         events = self.workdir / f"{playbook.stem}-events.json"
         command = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory_path), "-f", str(forks), str(playbook)]
         environment = self.environment({"BENCH_TIMER_OUT": str(events), **(extra_env or {})})
+        stdout_path, stderr_path = (self.workdir / f"{playbook.stem}.{name}" for name in ("stdout", "stderr"))
         started = time.monotonic()
-        completed = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            env=environment,
-            cwd=self.workdir,
-            timeout=PLAYBOOK_TIMEOUT,
-            check=False,
-        )
+        with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+            process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=environment, cwd=self.workdir)
+            # wait4 gives the resource use of ansible-playbook and of every process it started and waited for.
+            _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
         tasks = read_events(events) if events.exists() else []
-        return PlaybookRun(command, completed.returncode, completed.stdout, completed.stderr, wall, tasks).check()
+        return PlaybookRun(
+            command,
+            process.returncode,
+            stdout_path.read_text(encoding="utf-8", errors="replace"),
+            stderr_path.read_text(encoding="utf-8", errors="replace"),
+            wall,
+            tasks,
+            cpu_seconds=usage.ru_utime + usage.ru_stime,
+            peak_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+        ).check()
 
 
 def local_inventory(hosts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

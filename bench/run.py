@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench.cases import STORED, companies_for_tasks, fleet_company, run_fleet, run_task_cases
+from bench.cases import STORED, TASK_KINDS, companies_for_tasks, fleet_company, run_fleet, run_task_cases
 from bench.harness import Ansible
 from bench.report import fleet_table, floor_note, projection, startup_tables, task_tables, verdicts
 from bench.startup import STARTUP_COMPANIES, run_startup
@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     print(f"abraflexi.flexi benchmark on {info['cpu']} ({cores} cores), {info['date']}", flush=True)
     with EmulatorServer(options) as emulator:
-        print(f"- cases 1 and 2: {args.rounds} rounds of 6 job kinds, interleaved ...", flush=True)
+        print(f"- cases 1 and 2: {args.rounds} rounds of {len(TASK_KINDS)} job kinds, interleaved ...", flush=True)
         tasks = run_task_cases(ansible, emulator, args.rounds)
         print(f"- case 4: module start-up, {args.startup_repetitions} runs per payload ...", flush=True)
         startup = run_startup(ansible, emulator, args.startup_repetitions, args.import_repetitions)
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         *startup_tables(startup),
         "",
-        "### Targets (issue 7)",
+        "### Targets (issues 7 and 14)",
         "",
         *(verdict.line() for verdict in found),
     ]

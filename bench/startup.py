@@ -115,7 +115,8 @@ def keep_payloads(ansible: Ansible, emulator: EmulatorServer) -> list[Payload]:
         "name": "Keep payloads",
         "hosts": "localhost",
         "gather_facts": False,
-        "vars": play_vars(emulator.url),
+        # The payloads exist only on the module path.
+        "vars": {**play_vars(emulator.url), "abraflexi_direct_execution": False},
         "tasks": tasks,
     }
     ansible.run(

@@ -11,6 +11,11 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 options: {}
 attributes:
+  action:
+    description:
+      - Has an action plugin of the same name, which runs the module's code in the controller process when the task
+        runs on the controller (direct execution); see the notes. V(abraflexi_direct_execution=false) turns it off.
+    support: full
   action_group:
     description: Use C(group/abraflexi.flexi.flexi) in C(module_defaults) to set the connection options once.
     support: full

@@ -84,8 +84,13 @@ class Lab:
     def test_mails(self) -> list[LoggedRequest]:
         return [request for request in self.control.all_requests() if request.is_test_mail]
 
-    def run_target(self, target: str, check: bool = False, verbosity: int = 0, tasks_from: str = "main") -> PlaybookRun:
-        """Run targets/TARGET/tasks/TASKS_FROM.yml through target.yml; --check adds --diff."""
+    def run_target(
+        self, target: str, check: bool = False, verbosity: int = 0, tasks_from: str = "main", direct: bool = True
+    ) -> PlaybookRun:
+        """Run targets/TARGET/tasks/TASKS_FROM.yml through target.yml; --check adds --diff.
+
+        ``direct=False`` runs the modules as separate processes (``abraflexi_direct_execution=false``).
+        """
         arguments = [
             "-i",
             "localhost,",
@@ -99,6 +104,8 @@ class Lab:
         ]
         if check:
             arguments += ["--check", "--diff"]
+        if not direct:
+            arguments += ["-e", "abraflexi_direct_execution=false"]
         if verbosity:
             arguments.append("-" + "v" * verbosity)
         return run_ansible_playbook(

@@ -1,11 +1,12 @@
 """Run the integration targets through the real ``ansible-playbook`` against the emulator and SMTP sinks.
 
 Each target is a role under ``targets/`` that ``target.yml`` includes. Each runs once normally and once with
-``--check --diff``, every run against a lab of its own (``lab.py``), so the runs go in parallel. Every run must
-pass without a warning and without any secret in its output; after a check run no emulator may have seen a
-write or a test mail request.
+``--check --diff``, on the direct path (the modules' code in the controller, the default on localhost) and on the
+module path (``abraflexi_direct_execution=false``), every run against a lab of its own (``lab.py``), so the runs
+go in parallel. Every run must pass without a warning and without any secret in its output; after a check run no
+emulator may have seen a write or a test mail request.
 
-Only the runs the selected tests need are made (``-k flexi_smtp_info`` runs just that target's two runs).
+Only the runs the selected tests need are made (``-k flexi_smtp_info`` runs just that target's four runs).
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ VERBOSITY = {"flexi_smtp": 3, "flexi_smtp_info": 3, "module_defaults": 0}
 # Playbook runs at a time: each mostly waits on module subprocesses, so a few more than the cores pays off.
 PARALLEL_RUNS = int(os.environ.get("INTEGRATION_PARALLEL_RUNS", str((os.cpu_count() or 1) + 1)))
 
-RunKey = tuple[str, bool]  # (target, check mode)
-NORMAL_RUNS = [(target, False) for target in TARGETS]
-CHECK_RUNS = [(target, True) for target in TARGETS]
+PATHS = ("direct", "module")
+
+RunKey = tuple[str, bool, str]  # (target, check mode, path)
+NORMAL_RUNS = [(target, False, path) for target in TARGETS for path in PATHS]
+CHECK_RUNS = [(target, True, path) for target in TARGETS for path in PATHS]
+RUN_IDS = [f"{target}-{path}" for target in TARGETS for path in PATHS]
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +46,16 @@ def target_runs(request, tmp_path_factory) -> Iterator[dict[RunKey, tuple[Playbo
     keys = selected_runs(request.session)
     with ExitStack() as stack:
         labs = {
-            key: stack.enter_context(running_lab(tmp_path_factory.mktemp(f"{key[0]}-{'check' if key[1] else 'run'}")))
+            key: stack.enter_context(
+                running_lab(tmp_path_factory.mktemp(f"{key[0]}-{'check' if key[1] else 'run'}-{key[2]}"))
+            )
             for key in keys
         }
 
         def run(key: RunKey) -> PlaybookRun:
-            target, check = key
-            return labs[key].run_target(target, check=check, verbosity=0 if check else VERBOSITY[target])
+            target, check, path = key
+            verbosity = 0 if check else VERBOSITY[target]
+            return labs[key].run_target(target, check=check, verbosity=verbosity, direct=path == "direct")
 
         with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
             runs = dict(zip(keys, pool.map(run, keys)))
@@ -77,7 +84,7 @@ def assert_clean_run(run: PlaybookRun, lab: Lab) -> None:
             assert form not in run.output, f"a secret appeared in the output (as {form!r} of one)"
 
 
-@pytest.mark.parametrize("run_key", NORMAL_RUNS, ids=TARGETS)
+@pytest.mark.parametrize("run_key", NORMAL_RUNS, ids=RUN_IDS)
 def test_target_passes_without_warnings_or_secrets_in_output(target_runs, run_key):
     run, lab = target_runs[run_key]
 
@@ -85,7 +92,7 @@ def test_target_passes_without_warnings_or_secrets_in_output(target_runs, run_ke
     assert lab.control.all_requests(), "the target never reached an emulator"
 
 
-@pytest.mark.parametrize("run_key", CHECK_RUNS, ids=TARGETS)
+@pytest.mark.parametrize("run_key", CHECK_RUNS, ids=RUN_IDS)
 def test_target_in_check_mode_writes_nothing_and_sends_no_test_mail(target_runs, run_key):
     run, lab = target_runs[run_key]
 
@@ -95,7 +102,7 @@ def test_target_in_check_mode_writes_nothing_and_sends_no_test_mail(target_runs,
     assert lab.control.all_requests(), "the target never reached an emulator"
 
 
-@pytest.mark.parametrize("run_key", [("flexi_smtp", False)], ids=["flexi_smtp"])
+@pytest.mark.parametrize("run_key", [("flexi_smtp", False, path) for path in PATHS], ids=PATHS)
 def test_normal_run_writes_and_sends_test_mails(target_runs, run_key):
     lab = target_runs[run_key][1]
 
@@ -103,7 +110,7 @@ def test_normal_run_writes_and_sends_test_mails(target_runs, run_key):
     assert lab.test_mails(), "the normal run never sent a test mail"
 
 
-@pytest.mark.parametrize("run_key", [("flexi_smtp", True)], ids=["flexi_smtp"])
+@pytest.mark.parametrize("run_key", [("flexi_smtp", True, path) for path in PATHS], ids=PATHS)
 def test_check_run_shows_the_diff_with_the_password_only_as_changed(target_runs, run_key):
     run = target_runs[run_key][0]
 

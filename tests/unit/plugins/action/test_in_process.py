@@ -1,0 +1,153 @@
+"""The direct path in this process: the same raw result as the module's main(), and nothing left behind."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from ansible.module_utils.common.warnings import get_warning_messages
+from ansible.module_utils.testing import patch_module_args
+
+from tests.unit.plugins.action.conftest import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, controller_code
+
+SMTP = "abraflexi.flexi.flexi_smtp"
+CASES = {
+    "no change": {"host": "smtp.example.com", "port": 465},
+    "change with password": {"port": 587, "smtp_password": SMTP_PASSWORD, "update_password": "always"},
+    "unsupported option": {"hostname": "smtp.example.com"},
+    "wrong type": {"port": "not-a-port", "smtp_password": SMTP_PASSWORD},
+    "wrong api password": {"password": "Wrong-s3cret-direct", "host": "smtp.example.com"},
+    "refused before any request": {"port": 70000, "smtp_password": SMTP_PASSWORD},
+    "missing required": {"url": None, "company": None},
+}
+
+
+def module_result(name: str, args: dict[str, Any], check_mode: bool, capsys) -> dict[str, Any]:
+    """What the module prints when ansible-core runs it, read back."""
+    module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
+    arguments = {**args, "_ansible_check_mode": check_mode, "_ansible_module_name": SMTP}
+    with patch_module_args(arguments), pytest.raises(SystemExit):
+        module.main()
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
+@pytest.mark.parametrize("case", CASES)
+def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_factory, capsys):
+    flexi_smtp = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.modules.flexi_smtp")
+    # One emulator per path, both holding the same settings.
+    servers = [emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED) for path in ("module", "direct")]
+    arguments = [
+        {
+            key: value
+            for key, value in {
+                "url": server.url,
+                "company": "demo_s_r_o_",
+                "username": API_USER,
+                "password": API_PASSWORD,
+                **CASES[case],
+            }.items()
+            if value is not None
+        }
+        for server in servers
+    ]
+
+    expected = module_result("flexi_smtp", arguments[0], check_mode, capsys)
+    actual = controller_code().run_module_code(flexi_smtp, SMTP, arguments[1], check_mode)
+
+    expected.pop("exception", None)  # ansible-core adds a traceback to failures only when asked to
+    assert json.loads(json.dumps(actual).replace(servers[1].url, servers[0].url)) == expected
+    assert SMTP_PASSWORD not in json.dumps(actual)
+    assert API_PASSWORD not in json.dumps(actual)
+
+
+def test_direct_run_returns_warnings_without_touching_the_global_warning_list(emulator_factory):
+    flexi_smtp_info = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.modules.flexi_smtp_info")
+    server = emulator_factory(users={API_USER: API_PASSWORD}, initial={**STORED, "port": "25 or 465"})
+    arguments = {"url": server.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
+    before = get_warning_messages()
+
+    result = controller_code().run_module_code(flexi_smtp_info, "abraflexi.flexi.flexi_smtp_info", arguments, False)
+
+    assert result["warnings"] == [
+        "Flexi holds the port '25 or 465', which is not a whole number; give port to repair it."
+    ]
+    assert get_warning_messages() == before
+
+
+def fake_action(task_args: dict[str, Any], environment: dict[str, str]) -> Any:
+    """The flexi_smtp_info action on a local connection, with just what it reads of task and connection."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    from ansible_collections.abraflexi.flexi.plugins.action.flexi_smtp_info import ActionModule as InfoAction
+
+    task = SimpleNamespace(
+        args=task_args,
+        action="abraflexi.flexi.flexi_smtp_info",
+        async_val=0,
+        check_mode=False,
+        environment=[environment],
+    )
+    connection = SimpleNamespace(transport="local", _shell=SimpleNamespace(env_prefix=lambda **variables: ""))
+    templar = Templar(loader=DataLoader(), variables={})
+    return InfoAction(task, connection, SimpleNamespace(become=False), DataLoader(), templar, None)
+
+
+def test_task_environment_feeds_fallbacks_and_leaves_no_variable_behind(emulator_factory, monkeypatch):
+    server = emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED)
+    monkeypatch.setenv("ABRAFLEXI_COMPANY", "kept_s_r_o_")
+    before = dict(os.environ)
+    environment = {
+        "ABRAFLEXI_URL": server.url,
+        "ABRAFLEXI_COMPANY": "demo_s_r_o_",
+        "ABRAFLEXI_LOGIN": API_USER,
+        "ABRAFLEXI_PASSWORD": API_PASSWORD,
+    }
+
+    result = fake_action({}, environment).run(task_vars={})
+
+    assert result["settings"]["host"] == "smtp.example.com", result
+    assert dict(os.environ) == before
+    assert API_PASSWORD not in json.dumps(result)
+
+
+def test_task_environment_is_restored_when_the_run_raises(monkeypatch):
+    monkeypatch.delenv("ABRAFLEXI_PASSWORD", raising=False)
+    before = dict(os.environ)
+
+    with pytest.raises(RuntimeError), controller_code().task_environment({"ABRAFLEXI_PASSWORD": API_PASSWORD}):
+        raise RuntimeError
+
+    assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "wanted"),
+    [(None, True), (True, True), ("yes", True), (False, False), ("false", False), ("no", False), ("0", False)],
+)
+def test_direct_execution_switch_reads_booleans_and_their_spellings(value, wanted):
+    assert controller_code().direct_execution_wanted(value) is wanted
+
+
+@pytest.mark.parametrize(
+    ("transport", "async_val", "become", "switch", "direct"),
+    [
+        ("local", 0, False, None, True),
+        ("ssh", 0, False, None, False),
+        ("local", 30, False, None, False),
+        ("local", 0, True, None, False),
+        ("local", 0, False, "false", False),
+    ],
+)
+def test_direct_execution_applies_only_to_plain_local_tasks(transport, async_val, become, switch, direct):
+    action = fake_action({}, {})
+    action._connection.transport = transport
+    action._task.async_val = async_val
+    action._play_context.become = become
+
+    assert action.direct_execution_applies({"abraflexi_direct_execution": switch}) is direct
