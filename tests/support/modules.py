@@ -47,7 +47,12 @@ class ModuleRunner:
 
     def __call__(self, name: str, args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
         module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
-        full_args = {**args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
+        full_args = {
+            **args,
+            "_ansible_check_mode": check_mode,
+            "_ansible_diff": diff,
+            "_ansible_module_name": f"abraflexi.flexi.{name}",
+        }
         # ansible-core keeps warnings in module-level state; each run starts without the last run's.
         _clear(warnings, "_global_warnings")
         _clear(warnings, "_global_deprecations")

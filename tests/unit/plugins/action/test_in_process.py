@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from ansible.module_utils.common.warnings import get_warning_messages
-from ansible.module_utils.testing import patch_module_args
 
-from tests.unit.plugins.action.conftest import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, controller_code
+from tests.integration.direct_playbooks import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED
+from tests.unit.plugins.action.controller import controller_code
 
 SMTP = "abraflexi.flexi.flexi_smtp"
 CASES = {
@@ -26,18 +26,9 @@ CASES = {
 }
 
 
-def module_result(name: str, args: dict[str, Any], check_mode: bool, capsys) -> dict[str, Any]:
-    """What the module prints when ansible-core runs it, read back."""
-    module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
-    arguments = {**args, "_ansible_check_mode": check_mode, "_ansible_module_name": SMTP}
-    with patch_module_args(arguments), pytest.raises(SystemExit):
-        module.main()
-    return json.loads(capsys.readouterr().out)
-
-
 @pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
 @pytest.mark.parametrize("case", CASES)
-def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_factory, capsys):
+def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_factory, run_module):
     flexi_smtp = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.modules.flexi_smtp")
     # One emulator per path, both holding the same settings.
     servers = [emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED) for path in ("module", "direct")]
@@ -56,7 +47,7 @@ def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_fa
         for server in servers
     ]
 
-    expected = module_result("flexi_smtp", arguments[0], check_mode, capsys)
+    expected = run_module("flexi_smtp", arguments[0], check_mode=check_mode)
     actual = controller_code().run_module_code(flexi_smtp, SMTP, arguments[1], check_mode)
 
     expected.pop("exception", None)  # ansible-core adds a traceback to failures only when asked to

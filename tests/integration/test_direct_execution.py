@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.emulator.server import EmulatorOptions, EmulatorServer
-from tests.unit.plugins.action.conftest import (
+from tests.integration.direct_playbooks import (
     API_PASSWORD,
     API_USER,
     PATHS,
     SMTP_PASSWORD,
     STORED,
+    PlaybookRun,
     needs_ansible_playbook,
     run_playbook,
 )
 
 pytestmark = needs_ansible_playbook
+
+
+@pytest.fixture
+def playbook_runner(tmp_path: Path) -> Callable[..., PlaybookRun]:
+    """``run(tasks, direct, play_vars=None, verbosity=0)`` in a folder of this test's own."""
+
+    def run(tasks: Sequence[Mapping[str, Any]], direct: bool, *args: Any, **kwargs: Any) -> PlaybookRun:
+        return run_playbook(tmp_path / ("direct" if direct else "module"), tasks, direct, *args, **kwargs)
+
+    return run
+
 
 COMPANY = "demo_s_r_o_"
 SAME = {
@@ -97,8 +110,8 @@ def scenario_runs(tmp_path_factory) -> dict[str, Any]:
             play_vars = {"flexi_url": main.url, "odd_flexi_url": odd.url, "flexi_password": API_PASSWORD}
             run = run_playbook(tmp_path_factory.mktemp(name), SCENARIOS, direct, play_vars)
             requests = [(request.method, request.path, request.body) for request in main.requests]
-            text = json.dumps(run.results).replace(main.url, "<flexi_url>").replace(odd.url, "<odd_flexi_url>")
-        runs[name] = replace(run, results=json.loads(text))
+            text = run.results_text.replace(main.url, "<flexi_url>").replace(odd.url, "<odd_flexi_url>")
+        runs[name] = replace(run, results_text=text)
         runs[name + "_requests"] = requests
     return runs
 
