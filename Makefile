@@ -75,7 +75,7 @@ DOCS_RST := docs/site/rst
 BUILD_DIR := .tmp/build
 
 .PHONY: venv tools-venv collection-link pip-bootstrap lint sanity units unit docs docs-check docs-html changelog changelog-check \
-	build galaxy-import test demo clean matrix matrix-venvs integration-matrix check coverage
+	build galaxy-import test demo clean matrix matrix-venvs integration-matrix check coverage role
 
 $(STAMP): requirements-test.txt
 	rm -rf $(VENV)
@@ -178,13 +178,13 @@ sanity: $(SANITY_CELLS)
 # ansible-test units on every ansible-core from 2.16 to 2.21, with the modules on Python 3.9 and 3.13.
 units: $(UNITS_CELLS)
 
-# The integration targets (tests/integration/test_targets.py) with ansible-playbook of ansible-core 2.16 and the
+# The scenario roles (tests/integration/test_roles.py) with ansible-playbook of ansible-core 2.16 and the
 # modules on Python 3.9. The full pytest run of `make test` runs them with ansible-core 2.21 (see `test`); plain
 # `pytest` with .venv's ansible-core 2.19.
 integration-2.16-py3.9: matrix-venvs collection-link
 	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.16) TEST_MODULE_PYTHON=$(MODULES_39)/bin/python \
 		$(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(MATRIX_DIR)/pytest-integration-2.16 \
-		tests/integration/test_targets.py; \
+		tests/integration/test_roles.py; \
 	echo "matrix cell: integration, ansible-core 2.16, modules on Python 3.9: $$(( $$(date +%s) - start ))s"
 
 integration-matrix: integration-2.16-py3.9
@@ -198,10 +198,15 @@ matrix: matrix-venvs pip-bootstrap
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
-# The inner loop before a commit: lint, unit tests, the integration targets on .venv's ansible-core (no sanity, no
+# The inner loop before a commit: lint, unit tests, the scenario roles on .venv's ansible-core (no sanity, no
 # matrix).
 check: lint unit
-	$(BIN)/python -m pytest -q tests/integration/test_targets.py
+	$(BIN)/python -m pytest -q tests/integration/test_roles.py
+
+# One scenario role of tests/integration/roles/ (normally and in check mode, on both paths): make role ROLE=flexi_smtp
+role: venv
+	@test -n "$(ROLE)" || { echo "Name the role: make role ROLE=flexi_smtp (see tests/integration/roles/)" >&2; exit 1; }
+	$(BIN)/python -m pytest -q tests/integration/test_roles.py -k "$(ROLE)-"
 
 # Branch coverage of plugins/ by the tests that run the collection in process (unit and security tests).
 coverage: venv
@@ -249,12 +254,12 @@ chromium:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 # Everything CI checks (.ci/run): lint, generated docs current, every pytest test (unit, emulator, integration,
-# packaging, ecosystem; the integration targets with ansible-playbook of ansible-core 2.21), the version matrix
+# packaging, ecosystem; the scenario roles with ansible-playbook of ansible-core 2.21), the version matrix
 # (ansible-test sanity and units, the integration cell), the Galaxy import and the HTML site.
 test: lint docs-check chromium matrix-venvs
 	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.21) TEST_MODULE_PYTHON=$(MODULES_313)/bin/python \
 		$(BIN)/python -m pytest --ignore=tests/unit; \
-		echo "pytest run (integration targets on ansible-core 2.21, modules on Python 3.13): $$(( $$(date +%s) - start ))s"
+		echo "pytest run (scenario roles on ansible-core 2.21, modules on Python 3.13): $$(( $$(date +%s) - start ))s"
 	$(MAKE) --no-print-directory matrix galaxy-import docs-html
 
 # Start the emulator and an SMTP sink and run examples/provision_smtp.yml against them.

@@ -87,14 +87,14 @@ class Lab:
     def run_target(
         self, target: str, check: bool = False, verbosity: int = 0, tasks_from: str = "main", direct: bool = True
     ) -> PlaybookRun:
-        """Run targets/TARGET/tasks/TASKS_FROM.yml through target.yml; --check adds --diff.
+        """Run roles/ROLE/tasks/TASKS_FROM.yml through play_role.yml; --check adds --diff.
 
         ``direct=False`` runs the modules as separate processes (``abraflexi_direct_execution=false``).
         """
         arguments = [
             "-i",
             "localhost,",
-            str(HERE / "target.yml"),
+            str(HERE / "play_role.yml"),
             "-e",
             f"@{self.vars_file}",
             "-e",
@@ -157,4 +157,4 @@ def running_lab(workdir: Path) -> Iterator[Lab]:
 
 def ansible_environment(workdir: Path) -> dict[str, str]:
     """The environment of an ansible-playbook run: deterministic output, no user config, nothing from ABRAFLEXI_*."""
-    return clean_ansible_environment(workdir, ANSIBLE_ROLES_PATH=str(HERE / "targets"), ANSIBLE_PIPELINING="1")
+    return clean_ansible_environment(workdir, ANSIBLE_ROLES_PATH=str(HERE / "roles"), ANSIBLE_PIPELINING="1")

@@ -1,12 +1,13 @@
-"""Run the integration targets through the real ``ansible-playbook`` against the emulator and SMTP sinks.
+"""Run the scenario roles through the real ``ansible-playbook`` against the emulator and SMTP sinks.
 
-Each target is a role under ``targets/`` that ``target.yml`` includes. Each runs once normally and once with
+Each is a role under ``roles/`` that ``play_role.yml`` includes. Each runs once normally and once with
 ``--check --diff``, on the direct path (the modules' code in the controller, the default on localhost) and on the
 module path (``abraflexi_direct_execution=false``), every run against a lab of its own (``lab.py``), so the runs
 go in parallel. Every run must pass without a warning and without any secret in its output; after a check run no
 emulator may have seen a write or a test mail request.
 
-Only the runs the selected tests need are made (``-k flexi_smtp_info`` runs just that target's four runs).
+Only the runs the selected tests need are made: ``-k flexi_smtp_info-`` (or ``make role ROLE=flexi_smtp_info``)
+runs just that role's four runs.
 """
 
 from __future__ import annotations
