@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tests.support.ansible import clean_ansible_environment
+from tests.support.ansible import ANSIBLE_PLAYBOOK, PlaybookRun, clean_ansible_environment
 
 BENCH_DIR = Path(__file__).resolve().parent
 TASKS_DIR = BENCH_DIR / "tasks"
 CALLBACK_DIR = BENCH_DIR / "callback_plugins"
-ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 SENTINEL_CASE = "sentinel"
 
 
@@ -53,19 +52,15 @@ class TaskTiming:
 
 
 @dataclass(frozen=True)
-class PlaybookRun:
-    """What one ansible-playbook run did and how long it took."""
+class TimedRun(PlaybookRun):
+    """What one ansible-playbook run did, and how long it took and what it used."""
 
-    command: Sequence[str]
-    returncode: int
-    stdout: str
-    stderr: str
-    wall: float
-    tasks: Sequence[TaskTiming]
+    wall: float = 0.0
+    tasks: Sequence[TaskTiming] = ()
     cpu_seconds: float = 0.0  # user + system time of ansible-playbook and every process it waited for
     peak_rss_mib: float = 0.0  # resident memory of the largest of those processes
 
-    def check(self) -> PlaybookRun:
+    def check(self) -> TimedRun:
         """Return self if the run passed without a warning; raise otherwise (a broken run must not be timed)."""
         output = self.stdout + self.stderr
         warnings = [line for line in output.splitlines() if "[WARNING]" in line or "[DEPRECATION WARNING]" in line]
@@ -121,7 +116,7 @@ class Ansible:
         inventory: Mapping[str, Any] | None = None,
         forks: int = 5,
         extra_env: Mapping[str, str] | None = None,
-    ) -> PlaybookRun:
+    ) -> TimedRun:
         """Run one play; without an inventory the play runs on localhost only."""
         playbook = self.write(stem, [dict(play)])
         inventory_path = self.write(f"{stem}-inventory", inventory or local_inventory({"localhost": {}}))
@@ -137,13 +132,13 @@ class Ansible:
         wall = time.monotonic() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         tasks = read_events(events) if events.exists() else []
-        return PlaybookRun(
-            command,
+        return TimedRun(
+            tuple(command),
             process.returncode,
             stdout_path.read_text(encoding="utf-8", errors="replace"),
             stderr_path.read_text(encoding="utf-8", errors="replace"),
-            wall,
-            tasks,
+            wall=wall,
+            tasks=tasks,
             cpu_seconds=usage.ru_utime + usage.ru_stime,
             peak_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
         ).check()
