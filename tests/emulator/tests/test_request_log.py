@@ -124,7 +124,7 @@ def test_requests_over_one_keep_alive_connection_share_its_number(flexi, body):
 
 
 def test_each_new_connection_gets_the_next_number(emulator):
-    for _ in range(3):
+    for _attempt in range(3):
         requests.get(emulator.url + SMTP_PATH, auth=("admin", "admin-secret"), timeout=10)
 
     assert [entry.connection for entry in emulator.requests] == [1, 2, 3]

@@ -263,7 +263,7 @@ def test_bare_connection_without_a_request_is_counted(emulator):
 
 def test_requests_on_one_keep_alive_connection_count_once(emulator):
     connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
-    for _ in range(3):
+    for _attempt in range(3):
         connection.request("GET", SMTP_PATH, headers=AUTH_HEADER)
         connection.getresponse().read()
     connection.close()
