@@ -33,7 +33,8 @@ VERBOSITY = {"flexi_smtp": 3, "flexi_smtp_info": 3, "module_defaults": 0}
 # Playbook runs at a time: each mostly waits on module subprocesses, so a few more than the cores pays off.
 PARALLEL_RUNS = int(os.environ.get("INTEGRATION_PARALLEL_RUNS", str((os.cpu_count() or 1) + 1)))
 
-PATHS = ("direct", "module")
+# With TEST_MODULE_PYTHON (a matrix cell) the modules must run on that Python, so only the module path runs.
+PATHS = ("module",) if os.environ.get("TEST_MODULE_PYTHON") else ("direct", "module")
 
 RunKey = tuple[str, bool, str]  # (target, check mode, path)
 NORMAL_RUNS = [(target, False, path) for target in TARGETS for path in PATHS]
