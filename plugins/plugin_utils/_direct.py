@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from ansible.errors import AnsibleActionFail
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
@@ -68,7 +69,11 @@ def task_environment(environment: Mapping[str, Any]) -> Iterator[None]:
 
 
 def run_module_code(
-    module_code: ModuleType, module_name: str, args: Mapping[str, Any], check_mode: bool
+    module_code: ModuleType,
+    module_name: str,
+    args: Mapping[str, Any],
+    check_mode: bool,
+    inject_invocation: bool = True,
 ) -> dict[str, Any]:
     """Validate ``args`` against the module's full spec and run it, returning what FlexiModule would return.
 
@@ -85,21 +90,26 @@ def run_module_code(
         msg = validation.errors.msg
         if isinstance(validation.errors[0], UnsupportedError):
             msg = f"Unsupported parameters for ({module_name}) module: {msg}"
-        return finish({"failed": True, "msg": msg}, params, [], no_log_values)
+        return finish({"failed": True, "msg": msg}, params, [], no_log_values, inject_invocation)
     outcome = execute(module_code.run, params, check_mode, no_log_values)
     result = dict(outcome.result)
     if outcome.failed:
         result["failed"] = True
         if outcome.exception:
             result["exception"] = outcome.exception
-    return finish(result, params, list(outcome.warnings), no_log_values)
+    return finish(result, params, list(outcome.warnings), no_log_values, inject_invocation)
 
 
 def finish(
-    result: dict[str, Any], params: Mapping[str, Any], warnings: list[str], no_log_values: set[str]
+    result: dict[str, Any],
+    params: Mapping[str, Any],
+    warnings: list[str],
+    no_log_values: set[str],
+    inject_invocation: bool = True,
 ) -> dict[str, Any]:
-    """Add ``invocation`` and ``warnings`` and mask the whole result as AnsibleModule does on exit."""
-    result = {**result, "invocation": {"module_args": dict(params)}}
+    """Add ``invocation`` (when asked) and ``warnings`` and mask the whole result as AnsibleModule does on exit."""
+    if inject_invocation:
+        result = {**result, "invocation": {"module_args": dict(params)}}
     if warnings:
         result["warnings"] = warnings
     # AnsibleModule keeps booleans and None of the top level as they are, whatever the no_log values.
@@ -107,6 +117,15 @@ def finish(
     masked = remove_values(result, no_log_values)
     masked.update(preserved)
     return masked
+
+
+def inject_invocation(task_vars: Mapping[str, Any]) -> bool:
+    """Whether modules add ``invocation`` to their result: since ansible-core 2.21 only when INJECT_INVOCATION is
+    on, before it always."""
+    try:
+        return bool(C.config.get_config_value("INJECT_INVOCATION", variables=task_vars))
+    except AnsibleError:  # the setting does not exist before 2.21
+        return True
 
 
 class DirectAction(NormalAction):
@@ -131,7 +150,13 @@ class DirectAction(NormalAction):
         environment: dict[str, Any] = {}
         self._compute_environment_string(environment)
         with task_environment(environment):
-            result = run_module_code(self.MODULE_CODE, self._task.action, self._task.args, bool(self._task.check_mode))
+            result = run_module_code(
+                self.MODULE_CODE,
+                self._task.action,
+                self._task.args,
+                bool(self._task.check_mode),
+                inject_invocation(task_vars),
+            )
         if AnsibleModuleCapturedError is not None:
             AnsibleModuleCapturedError.normalize_result_exception(result)
         return result

@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings
+from ansible.module_utils.common.parameters import PASS_VARS
 
 # The emulator's default admin account.
 API_USER = "admin"
@@ -52,6 +53,8 @@ class ModuleRunner:
             "_ansible_check_mode": check_mode,
             "_ansible_diff": diff,
             "_ansible_module_name": f"abraflexi.flexi.{name}",
+            # ansible-core 2.21 adds `invocation` to a result only when asked; older ones always do.
+            **({"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}),
         }
         # ansible-core keeps warnings in module-level state; each run starts without the last run's.
         _clear(warnings, "_global_warnings")
