@@ -39,6 +39,8 @@ ANSIBLE_DOCS = "https://docs.ansible.com/projects/ansible/latest/"
 # Labels of the Ansible documentation that antsibull-docs' pages refer to, and where they live there.
 ANSIBLE_LABELS = {
     "ansible_configuration_settings": "reference_appendices/config.html",
+    "action_plugins": "plugins/action.html",
+    "ansible_collections.ansible.builtin.uri_module": "collections/ansible/builtin/uri_module.html",
     "callback_plugins": "plugins/callback.html",
     "common_return_values": "reference_appendices/common_return_values.html",
 }
