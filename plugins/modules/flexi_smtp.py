@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - abraflexi.flexi.connection
   - abraflexi.flexi.attributes
+  - abraflexi.flexi.direct_execution
   - abraflexi.flexi.attributes.CHECK_MODE
 options:
   host:
@@ -89,13 +90,6 @@ options:
 notes:
   - The API user needs the ADMIN role with the server right C(access all companies), as for the desktop menu
     Tools - SMTP Server Settings.
-  - Direct execution. When the task runs on the controller through the C(local) connection (a play on C(localhost),
-    C(connection=local) or C(delegate_to=localhost)), is not C(async), does not use C(become), and the
-    controller's Python can import requests and lxml, the action plugin of the same name runs the module's code in
-    the controller process instead of packaging it and starting a new Python process. Results, check mode, diff,
-    C(no_log) masking, environment fallbacks (including the task's C(environment)) and failures are the same.
-    Set the variable C(abraflexi_direct_execution=false) (host, group, play or task variable) to run the module
-    as usual, for example with the interpreter named in C(ansible_python_interpreter).
 seealso:
   - module: abraflexi.flexi.flexi_smtp_info
 """
