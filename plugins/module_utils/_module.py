@@ -22,7 +22,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import
     task_secrets,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import NO_HTTP_STATUS, FlexiError, trim_response
-from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import LongestFirst, redact
 from ansible_collections.abraflexi.flexi.plugins.module_utils._requirements import missing_library
 
 
@@ -85,7 +85,7 @@ class FlexiModule(AnsibleModule):
     def _register_secrets(self) -> set[str]:
         # self.params holds the options as given before validation, so this works for a refusal there too.
         secrets = task_secrets(getattr(self, "params", None) or {}, *getattr(self, "secret_options", ()))
-        self.no_log_values.update(secrets)
+        self.no_log_values = LongestFirst(self.no_log_values | secrets)
         return secrets
 
     def fail_json(self, msg: str, **kwargs: Any) -> NoReturn:

@@ -2,58 +2,106 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Internal to abraflexi.flexi: not a public API; it may change in any release.
-"""The one scrubber every message, body and diff passes before it leaves a module (internal)."""
+"""The one scrubber every message, body and diff passes before it leaves a module (internal).
+
+A secret is found by construction, not by a list of whole spellings: each of its characters may be written as
+itself or as any escape a server uses (character references with or without leading zeros, the named references
+of XML, percent-encoding of its UTF-8 bytes in either case, JSON and Python escapes), each character its own way,
+and the escapes themselves escaped once more. The secret's base64 (standard and URL-safe, with or without padding)
+and hex are found the same way.
+"""
 
 from __future__ import annotations
 
 import base64
-import json
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus
-from xml.sax.saxutils import escape
 
 MASK = "********"
 
-
-def _java_url_encoded(text: str) -> str:
-    """``text`` as Java's URLEncoder writes it: only letters, digits and ``.-*_`` kept, space as ``+``."""
-    kept = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*_")
-    return "".join(
-        char if char in kept else "+" if char == " " else "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
-        for char in text
-    )
-
-
-def _encodings(text: str) -> set[str]:
-    """``text`` as markup, URLs and JSON escape it, each in the variants servers use."""
-    percent = {quote(text, safe=""), quote(text), quote_plus(text, safe=""), quote_plus(text), _java_url_encoded(text)}
-    # Some servers write percent escapes in lower case.
-    percent |= {re.sub(r"%[0-9A-F]{2}", lambda match: match.group().lower(), form) for form in percent}
-    return percent | {
-        escape(text),
-        escape(text, {'"': "&quot;", "'": "&apos;"}),
-        escape(text, {'"': "&quot;", "'": "&#x27;"}),
-        escape(text, {'"': "&#34;", "'": "&#39;"}),
-        escape(text, {'"': "&#x22;", "'": "&#x27;"}),
-        json.dumps(text)[1:-1],
-        json.dumps(text, ensure_ascii=False)[1:-1],
-        repr(text)[1:-1],
-    }
+# The characters escapes are made of, as they read once the escape itself is escaped again.
+_AMP = r"(?:&amp;|&#0*38;|&#[xX]0*26;|%26|&)"
+_HASH = r"(?:%23|#)"
+_SEMI = r"(?:%3[bB]|;)"
+_PERCENT = r"(?:%25|%)"
+_BACKSLASH = r"(?:\\\\|%5[cC]|\\)"
+_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
+_SHORT = {'"': '"', "\\": r"\\", "/": "/", "'": "'", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
 
 
-def _spellings(secret: str) -> set[str]:
-    """The forms a secret can take in text we quote: as is, encoded once or twice, and as base64 or hex.
+def _hex(value: int, width: int = 1) -> str:
+    """``value`` in hex digits as a pattern that takes either case."""
+    return "".join(f"[{digit}{digit.upper()}]" if digit.isalpha() else digit for digit in f"{value:0{width}x}")
 
-    Twice, because a server quoting our request inside its own answer escapes the already escaped password again.
-    """
-    once = {secret} | _encodings(secret)
-    twice = {form for spelled in once for form in _encodings(spelled)}
-    raw = secret.encode("utf-8", errors="surrogatepass")
-    base64_form = base64.b64encode(raw).decode("ascii")
-    binary = {base64_form, base64_form.rstrip("="), raw.hex(), raw.hex().upper()}
-    return {form for form in once | twice | binary if form}
+
+def _utf16(code: int) -> list[int]:
+    if code < 0x10000:
+        return [code]
+    code -= 0x10000
+    return [0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _character(char: str) -> str:
+    """Every way one character is written in the text we quote, as a pattern."""
+    code = ord(char)
+    ways = [
+        f"{_AMP}{_HASH}0*{code}{_SEMI}",
+        f"{_AMP}{_HASH}[xX]0*{_hex(code)}{_SEMI}",
+        "".join(f"{_PERCENT}{_hex(byte, 2)}" for byte in char.encode("utf-8", errors="surrogatepass")),
+        "".join(rf"{_BACKSLASH}u{_hex(unit, 4)}" for unit in _utf16(code)),
+        rf"{_BACKSLASH}U{_hex(code, 8)}",
+    ]
+    if code < 0x100:
+        ways.append(rf"{_BACKSLASH}x{_hex(code, 2)}")
+    if char in _NAMED:
+        ways.append(f"{_AMP}{_NAMED[char]}{_SEMI}")
+    if char in _SHORT:
+        ways.append(f"{_BACKSLASH}{_SHORT[char]}")
+    if char == " ":
+        ways.append(r"\+")
+    ways.append(re.escape(char))
+    return f"(?:{'|'.join(ways)})"
+
+
+def _spelled(text: str) -> str:
+    return "".join(_character(char) for char in text)
+
+
+def _base64_forms(secret: str) -> set[str]:
+    """The secret's bytes in base64, standard and URL-safe, without padding (the pattern makes it optional)."""
+    forms = set()
+    for encoding in ("utf-8", "latin-1"):  # requests writes Basic credentials given as text in Latin-1
+        try:
+            raw = secret.encode(encoding, errors="surrogatepass" if encoding == "utf-8" else "strict")
+        except UnicodeEncodeError:
+            continue
+        forms |= {base64.b64encode(raw).decode("ascii"), base64.urlsafe_b64encode(raw).decode("ascii")}
+    return {form.rstrip("=") for form in forms}
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(secret: str) -> re.Pattern[str]:
+    """One pattern for every spelling of ``secret``; the lookahead finds overlapping matches too."""
+    padding = f"(?:{_character('=')}){{0,2}}"
+    forms = [_spelled(secret)]
+    forms += [_spelled(form) + padding for form in sorted(_base64_forms(secret), key=len, reverse=True)]
+    forms.append(_hex_digits(secret.encode("utf-8", errors="surrogatepass").hex()))
+    return re.compile(f"(?=({'|'.join(forms)}))")
+
+
+def _hex_digits(text: str) -> str:
+    return "".join(f"[{char}{char.upper()}]" if char.isalpha() else char for char in text)
+
+
+class LongestFirst(set):
+    """A set of secrets that iterates longest first, so a masker replacing one after another (ansible-core 2.16
+    and 2.17 take ``no_log_values`` in set order) never masks a secret inside a longer one first."""
+
+    def __iter__(self) -> Any:
+        return iter(sorted(super().__iter__(), key=len, reverse=True))
 
 
 def basic_auth_token(username: str | None, password: str | None) -> str | None:
@@ -65,19 +113,40 @@ def basic_auth_token(username: str | None, password: str | None) -> str | None:
 
 def redact(value: Any, secrets: Iterable[str | None]) -> Any:
     """Return ``value`` (str, list, tuple or dict, nested) with every spelling of every secret masked."""
-    forms = sorted({form for secret in secrets if secret for form in _spellings(secret)}, key=len, reverse=True)
-    if not forms:
+    patterns = [_pattern(secret) for secret in sorted({secret for secret in secrets if secret}, key=len, reverse=True)]
+    if not patterns:
         return value
-    return _redact(value, forms)
+    return _redact(value, patterns)
 
 
-def _redact(value: Any, forms: list[str]) -> Any:
+def _masked(text: str, patterns: list[re.Pattern[str]]) -> str:
+    """``text`` with the union of every match of every pattern replaced by one MASK per stretch.
+
+    Taking the union, not replacing secret after secret, leaves no remainder when one secret contains or overlaps
+    another.
+    """
+    spans = sorted(match.span(1) for pattern in patterns for match in pattern.finditer(text) if match.group(1))
+    if not spans:
+        return text
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, position = [], 0
+    for start, end in merged:
+        pieces += [text[position:start], MASK]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _redact(value: Any, patterns: list[re.Pattern[str]]) -> Any:
     if isinstance(value, str):
-        for form in forms:
-            value = value.replace(form, MASK)
-        return value
+        return _masked(value, patterns)
     if isinstance(value, dict):
-        return {key: _redact(item, forms) for key, item in value.items()}
+        return {key: _redact(item, patterns) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_redact(item, forms) for item in value)
+        return type(value)(_redact(item, patterns) for item in value)
     return value

@@ -114,7 +114,7 @@ def finish(
         result["warnings"] = warnings
     # AnsibleModule keeps booleans and None of the top level as they are, whatever the no_log values.
     preserved = {key: value for key, value in result.items() if value is None or isinstance(value, bool)}
-    masked = remove_values(result, no_log_values)
+    masked = remove_values(result, sorted(no_log_values, key=len, reverse=True))
     masked.update(preserved)
     return masked
 

@@ -18,10 +18,15 @@ SPELLINGS = (
     "java-urlencoder",
     "base64",
     "hex",
+    "xml-ascii",
+    "some-references",
+    "uri-component",
+    "base64url",
 )
 
 # html-dec: decimal references for the quotes, named ones for the rest (as MarkupSafe/Jinja write them).
 _HTML_DECIMAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"}
+_URI_KEPT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()")
 _JAVA_KEPT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*_")
 
 
@@ -47,6 +52,14 @@ def spell(text: str, spelling: str) -> str:
         return base64.b64encode(text.encode("utf-8")).decode("ascii")
     if spelling == "hex":
         return text.encode("utf-8").hex()
+    if spelling == "xml-ascii":  # XML written as US-ASCII: every other character a decimal reference
+        return "".join(char if char.isascii() else f"&#{ord(char)};" for char in html.escape(text, quote=False))
+    if spelling == "some-references":  # only punctuation escaped, as hex references with leading zeros
+        return "".join(f"&#x00{ord(char):X};" if char.isascii() and not char.isalnum() else char for char in text)
+    if spelling == "uri-component":  # JavaScript's encodeURIComponent: keeps !'()*, lower-case hex here
+        return "".join(char if char in _URI_KEPT else quote(char, safe="").lower() for char in text)
+    if spelling == "base64url":
+        return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
     raise ValueError(f"unknown spelling {spelling!r}")
 
 

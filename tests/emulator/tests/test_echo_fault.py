@@ -26,6 +26,11 @@ SPELLED = {
     "java-urlencoder": "pa+ss%7E%27%C3%A9%2F%22%26%3Cx%3E*-._",
     "base64": base64.b64encode(SECRET.encode("utf-8")).decode("ascii"),
     "hex": SECRET.encode("utf-8").hex(),
+    "xml-ascii": "pa ss~'&#233;/\"&amp;&lt;x&gt;*-._",
+    "some-references": "pa&#x0020;ss&#x007E;&#x0027;é&#x002F;&#x0022;&#x0026;&#x003C;x&#x003E;"
+    "&#x002A;&#x002D;&#x002E;&#x005F;",
+    "uri-component": "pa%20ss~'%c3%a9%2f%22%26%3cx%3e*-._",
+    "base64url": "cGEgc3N-J8OpLyImPHg-Ki0uXw",
 }
 HEADER_PART = "heslo z hlavičky Authorization: "
 BODY_PART = "heslo v těle požadavku: "

@@ -1,0 +1,21 @@
+"""Run a module on either execution path in this process: "module" (its main()) or "direct" (the action's)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from tests.support.modules import ModuleRunner, warning_texts
+
+PATHS = ("module", "direct")
+
+
+def run_on(path: str, run_module: ModuleRunner, name: str, args: dict[str, Any], check_mode: bool = False) -> dict:
+    """The result of module ``name`` run with ``args`` on ``path``; warnings as plain texts on both paths."""
+    if path == "module":
+        result = run_module(name, args, check_mode=check_mode)
+    else:
+        direct = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.plugin_utils._direct")
+        module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
+        result = direct.run_module_code(module, f"abraflexi.flexi.{name}", args, check_mode)
+    return {**result, "warnings": warning_texts(result)}
