@@ -81,8 +81,13 @@ def connection_settings(params: Mapping[str, Any]) -> ConnectionSettings:
     )
 
 
+# Where a proxy, and so its credentials, can come from (lower and upper case, as urllib reads them).
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+
+
 def url_secrets(url: str | None) -> set[str]:
-    """Every text that could be a password written into url's userinfo (as written and decoded).
+    """Every text that could be a password written into url's userinfo (as written and decoded), and the
+    ``user:password`` pair a client sends as Basic credentials for it.
 
     Such a url is refused, but ansible-core still returns it in ``invocation`` and a refusal may quote it; modules
     add these to ``no_log_values``. A password may hold a raw ``/``, ``?``, ``#`` or ``@`` that no parser reads as
@@ -94,19 +99,32 @@ def url_secrets(url: str | None) -> set[str]:
     for end in (index for index, char in enumerate(text) if char == "@" and index >= start):
         userinfo = text[start:end]
         if ":" in userinfo:
-            password = userinfo.split(":", 1)[1]
-            secrets.update({password, unquote(password)})
-    return secrets - {""}
+            user, password = userinfo.split(":", 1)
+            if password:
+                pair = f"{unquote(user)}:{unquote(password)}"
+                secrets.update({password, unquote(password), pair, basic_auth_token(*pair.split(":", 1))})
+    return secrets - {"", None}
+
+
+def proxy_secrets(environment: Mapping[str, str]) -> set[str]:
+    """The proxy passwords in ``environment`` (raw, decoded, and as ``user:password`` and its Basic token)."""
+    names = (*PROXY_VARIABLES, *(name.upper() for name in PROXY_VARIABLES))
+    return {secret for name in names for secret in url_secrets(environment.get(name))}
 
 
 def task_secrets(params: Mapping[str, Any], *secret_options: str) -> set[str]:
     """Every secret a task holds, to be masked in all it returns.
 
-    The API password, the Basic token made of it, a password written into ``url``, and the values of the
-    options named in ``secret_options`` (e.g. ``smtp_password``).
+    The API password, ``username:password`` and its Basic token, a password written into ``url``, a proxy's
+    password from the environment the task runs in, and the values of the options named in ``secret_options``
+    (e.g. ``smtp_password``).
     """
     password = params.get("password")
-    secrets = {password, basic_auth_token(params.get("username"), password)} | url_secrets(params.get("url"))
+    username = params.get("username")
+    secrets = {password, basic_auth_token(username, password)} | url_secrets(params.get("url"))
+    if username and password:
+        secrets.add(f"{username}:{password}")
+    secrets |= proxy_secrets(os.environ)
     secrets.update(params.get(name) for name in secret_options)
     return {secret for secret in secrets if secret}
 

@@ -4,10 +4,16 @@ Plain HTTP requests in absolute form (`GET http://host:port/path HTTP/1.1`) are 
 answer relayed; `CONNECT host:port` opens a tunnel, so HTTPS works through it. One request per client
 connection (every relayed answer says `Connection: close`). Everything ends on stop(), when either side closes,
 or after `timeout` seconds without traffic.
+
+`ForwardProxy(echo_status=407)` (or 502, or a 3xx) forwards nothing: it answers every request with that status and
+a page quoting the request as received, its `Proxy-Authorization` header and the credentials decoded from it; a
+3xx also names a `Location` holding those credentials. That is how some proxies show a refused login.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import logging
 import selectors
@@ -15,7 +21,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from typing import BinaryIO
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 __all__ = ["ForwardProxy", "ProxiedRequest"]
 
@@ -53,8 +59,9 @@ class _BadRequest(Exception):
 class ForwardProxy:
     """Start, inspect and stop one forward proxy. Also a context manager."""
 
-    def __init__(self, timeout: float = 30.0) -> None:
+    def __init__(self, timeout: float = 30.0, echo_status: int | None = None) -> None:
         self.timeout = timeout
+        self.echo_status = echo_status
         self._lock = threading.Lock()
         self._received: list[ProxiedRequest] = []
         self._sockets: set[socket.socket] = set()
@@ -181,7 +188,9 @@ class ForwardProxy:
                 return
             with self._lock:
                 self._received.append(ProxiedRequest(method, target, tuple(headers)))
-            if method == "CONNECT":
+            if self.echo_status is not None:
+                client.sendall(_echo_answer(self.echo_status, method, target, headers, f"{HOST}:{self.port}"))
+            elif method == "CONNECT":
                 self._tunnel(client, target)
             else:
                 self._forward(client, reader, method, target, headers)
@@ -339,6 +348,31 @@ def _closing_head(head: bytes) -> bytes:
         if line.split(b":", 1)[0].strip().lower() not in (b"connection", b"keep-alive", b"proxy-connection")
     ]
     return b"\r\n".join([lines[0], *kept, b"Connection: close"]) + b"\r\n\r\n"
+
+
+def _echo_answer(status: int, method: str, target: str, headers: list[tuple[str, str]], proxy: str) -> bytes:
+    """A refusal quoting the request, its proxy credentials decoded, and for a 3xx a Location that holds them."""
+    credentials = ""
+    for name, value in headers:
+        scheme, _space, token = value.partition(" ")
+        if name.lower() == "proxy-authorization" and scheme.lower() == "basic":
+            with contextlib.suppress(binascii.Error, ValueError):
+                raw = base64.b64decode(token)
+                try:
+                    credentials = raw.decode("utf-8")
+                except UnicodeDecodeError:  # requests sends Latin-1
+                    credentials = raw.decode("latin-1")
+    lines = [f"{method} {target}", *(f"{name}: {value}" for name, value in headers), f"credentials: {credentials}"]
+    body = "\n".join(lines).encode("utf-8")
+    extra = 'Proxy-Authenticate: Basic realm="proxy"\r\n' if status == 407 else ""
+    if 300 <= status < 400:
+        user, _colon, password = credentials.partition(":")
+        extra = f"Location: http://{quote(user, safe='')}:{quote(password, safe='')}@{proxy}/login\r\n"
+    head = (
+        f"HTTP/1.1 {status} Refused\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
 
 
 def _short_answer(status: int, reason: str, text: str) -> bytes:
