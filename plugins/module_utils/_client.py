@@ -181,9 +181,22 @@ class FlexiClient:
                 with self.session.request(
                     method, self.url, timeout=remaining, stream=True, allow_redirects=False, **kwargs
                 ) as response:
-                    return _Answer(response.status_code, _read_limited(response), response.headers.get("Location"))
+                    answer = _Answer(response.status_code, _read_limited(response), response.headers.get("Location"))
         except Exception as exc:  # every library failure becomes a FlexiError; _failure() decides which
             raise self._failure(method, params, deadline, exc) from None
+        if deadline.expired():
+            # The deadline cut the connection, or passed while the answer was still coming: whatever was read so
+            # far is not the answer (a body delimited by the connection's end looks complete when cut).
+            raise self._timed_out(method, params, deadline)
+        return answer
+
+    def _timed_out(self, method: str, params: Params, deadline: Deadline) -> FlexiError:
+        return FlexiError(
+            f"Flexi did not answer within {deadline.budget:g} s ({self._where(method, params)}); raise timeout if the "
+            "server is slow.",
+            method=method,
+            url=self._public_url(params),
+        )
 
     def _failure(self, method: str, params: Params, deadline: Deadline, exc: Exception) -> Exception:
         """Map any exception of requests, urllib3, http.client or the socket layer to our failure."""
@@ -193,11 +206,7 @@ class FlexiClient:
         if isinstance(exc, requests.exceptions.ConnectTimeout) and not deadline.expired():
             return _RetryableFailure(FlexiError(f"No connection ({where}): {reason}.", method=method, url=url))
         if deadline.expired() or _is_read_timeout(exc):
-            return FlexiError(
-                f"Flexi did not answer within {deadline.budget:g} s ({where}); raise timeout if the server is slow.",
-                method=method,
-                url=url,
-            )
+            return self._timed_out(method, params, deadline)
         if isinstance(exc, requests.exceptions.SSLError):
             return FlexiError(
                 f"TLS failure talking to Flexi ({where}): {reason}. Set ca_path to the CA that signed the server's "

@@ -92,20 +92,21 @@ class IncomingRequest:
 class Answer:
     """What to send back. `delivery` "drop" or "drop_mid_body" breaks the connection instead (a fault);
     "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers");
-    "endless" sends `body` as the first chunk of a chunked answer that never ends."""
+    "endless" sends `body` as the first chunk of a chunked answer that never ends; "linger" sends `body` without a
+    length, so the connection's end delimits it, then one space every `pace` seconds and never that end."""
 
     status: int
     body: str | bytes = ""  # text goes out as UTF-8
     content_type: str | None = XML_TYPE
     headers: tuple[tuple[str, str], ...] = ()
-    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip" | "endless"
+    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip" | "endless" | "linger"
     pace: float = 0.0
     drip_phase: str = "body"
     reason: str | None = None  # the status line's reason phrase; None for the standard one
 
     @property
     def recorded_status(self) -> int:
-        return self.status if self.delivery in ("normal", "drip", "endless") else -1
+        return self.status if self.delivery in ("normal", "drip", "endless", "linger") else -1
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,10 @@ class FlexiApp:
         if fault.kind == "drop":
             return Answer(-1, delivery="drop")
         full = WRITE_SUCCESS_XML if call.method in WRITE_METHODS else settings_xml(_SAMPLE_STORED, "empty")
+        if fault.kind == "linger":
+            body = full if fault.body is None else fault.body
+            content_type = fault.content_type or XML_TYPE
+            return Answer(status, body, content_type, fault.headers, delivery="linger", pace=fault.delay or 1.0)
         if fault.kind == "malformed":
             return Answer(200, truncated(full))
         return Answer(200, full, delivery="drop_mid_body")

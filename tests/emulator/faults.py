@@ -22,6 +22,7 @@ FAULT_KINDS = (
     "raw",
     "echo",
     "endless",
+    "linger",
 )
 DEFAULT_STATUS = {"status": 500, "html": 502, "redirect": 302, "echo": 400}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -54,7 +55,9 @@ class Fault:
     Which fields a kind reads: slow and drip `delay` (drip also `phase`); redirect `location`; raw `body`,
     `content_type`, `headers` and `spelling` (in a text body, `{request}`, `{authorization}` and `{body}` become
     those parts of the request as received, spelled so); echo `spelling` and `pad`; endless `body` (what the
-    answer opens with), `content_type` (XML unless given) and `headers`. `status` overrides the default status.
+    answer opens with), `content_type` (XML unless given) and `headers`; linger `body` (the answer the request gets
+    anyway unless given) and `delay` (the pause between the spaces that follow it, 1 s unless given). `status`
+    overrides the default status.
     """
 
     kind: str

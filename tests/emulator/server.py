@@ -383,6 +383,8 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", answer.content_type)
         if answer.delivery == "endless":
             self.send_header("Transfer-Encoding", "chunked")
+        elif answer.delivery == "linger":
+            self.send_header("Connection", "close")
         elif "content-length" in scripted:
             self.close_connection = True  # a scripted length may be wrong: the line cannot be reused after it
         else:
@@ -394,6 +396,9 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             return
         if answer.delivery == "endless":
             self._endless(b"" if self.command == "HEAD" else payload)
+            return
+        if answer.delivery == "linger":
+            self._linger(answer, b"" if self.command == "HEAD" else payload)
             return
         self.end_headers()
         if answer.delivery == "drop_mid_body":
@@ -443,6 +448,20 @@ class _FlexiHandler(BaseHTTPRequestHandler):
                 chunk = ENDLESS_CHUNK
         except OSError:
             LOG.debug("client left during an endless answer")
+
+    def _linger(self, answer: Answer, payload: bytes) -> None:
+        """Send `payload` at once, then a space every `answer.pace` seconds, never closing the connection: until the
+        emulator stops, the client goes away or DRIP_LIMIT passes."""
+        self.end_headers()
+        self.close_connection = True
+        stopping = self.server.app.stopping
+        deadline = time.monotonic() + DRIP_LIMIT
+        try:
+            self.wfile.write(payload)
+            while not stopping.wait(answer.pace) and time.monotonic() < deadline:
+                self.wfile.write(b" ")
+        except OSError:
+            LOG.debug("client left during a lingering answer")
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug("%s %s", self.address_string(), format % args)
