@@ -21,10 +21,12 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import red
 from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import (
     MAX_DOCUMENT_BYTES,
     error_messages,
-    is_settings_document,
-    is_success,
+    holds_settings,
+    messages_in,
     parse_document,
-    parse_settings,
+    reports_failure,
+    settings_in,
+    succeeded,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings
 from ansible_collections.abraflexi.flexi.plugins.module_utils._transport import Deadline, watched_adapter
@@ -106,9 +108,9 @@ class FlexiClient:
     def read_settings(self) -> SmtpSettings:
         """GET and read the settings document (retried on connection errors and 502/503/504)."""
         answer = self._call("GET", retry=True, budget=self.connection.timeout)
-        self._require_xml("GET", answer)
+        root = self._document("GET", answer)
         try:
-            return parse_settings(answer.body)
+            return settings_in(root)
         except FlexiError as exc:
             raise self._unreadable("GET", answer, exc) from None
 
@@ -129,7 +131,9 @@ class FlexiClient:
             # No answer (timeout, connection lost) says nothing about whether Flexi stored the write; a late
             # Flexi may store it after we gave up, so "nothing changed" would not be the truth.
             raise FlexiError(f"{exc.msg} {UNKNOWN_OUTCOME}", exc.status, exc.method, exc.url, exc.response) from None
-        self._require_success("PUT", answer)
+        root = self._document("PUT", answer, statuses=(200, 201))
+        if not succeeded(root):
+            raise self._answer_error("PUT", answer, root=root)
 
     def send_test_mail(self, recipient: str) -> None:
         """Ask Flexi to send its test mail to recipient. Never retried: a retry could send two mails.
@@ -140,13 +144,10 @@ class FlexiClient:
         answer = self._call(
             "GET", retry=False, budget=max(self.connection.timeout, TEST_MAIL_MIN_TIMEOUT), params=params
         )
-        self._require_xml("GET", answer, params)
-        try:
-            sent = is_settings_document(answer.body) or is_success(answer.body)
-        except FlexiError as exc:
-            raise self._unreadable("GET", answer, exc, params) from None
-        if not sent:
-            raise self._answer_error("GET", answer, params, what="an answer that does not confirm the test mail")
+        root = self._document("GET", answer, params)
+        if not (holds_settings(root) or succeeded(root)):
+            what = "an answer that does not confirm the test mail"
+            raise self._answer_error("GET", answer, params, what=what, root=root)
 
     def _call(self, method: str, retry: bool, budget: float, **kwargs: Any) -> _Answer:
         # One deadline for the whole call, retries and their pauses included.
@@ -239,25 +240,25 @@ class FlexiClient:
             return FlexiError(f"Request to Flexi failed ({where}): {reason}.", method=method, url=url)
         return FlexiError(f"Request to Flexi failed ({where}): {type(exc).__name__}: {reason}.", method=method, url=url)
 
-    def _require_xml(self, method: str, answer: _Answer, params: Params = None) -> Any:
-        if answer.status != 200:
+    def _document(self, method: str, answer: _Answer, params: Params = None, statuses: tuple = (200,)) -> Any:
+        """The answer parsed once; a failure for another status, a body that is not XML, or success false."""
+        if answer.status not in statuses:
             raise self._answer_error(method, answer, params)
         try:
-            return parse_document(answer.body)
+            root = parse_document(answer.body)
         except FlexiError as exc:
             raise self._unreadable(method, answer, exc, params) from None
+        if reports_failure(root):
+            where = self._where(method, params)
+            messages = messages_in(root)
+            msg = f"Flexi answered HTTP {answer.status} to {where}, but reports a failure (<success>false</success>)"
+            msg = f"{msg}: {' | '.join(messages)}" if messages else f"{msg}."
+            raise FlexiError(msg, answer.status, method, self._public_url(params), answer.text)
+        return root
 
-    def _require_success(self, method: str, answer: _Answer) -> None:
-        if answer.status not in (200, 201):
-            raise self._answer_error(method, answer)
-        try:
-            succeeded = is_success(answer.body)
-        except FlexiError as exc:
-            raise self._unreadable(method, answer, exc) from None
-        if not succeeded:
-            raise self._answer_error(method, answer)
-
-    def _answer_error(self, method: str, answer: _Answer, params: Params = None, what: str = "") -> FlexiError:
+    def _answer_error(
+        self, method: str, answer: _Answer, params: Params = None, what: str = "", root: Any = None
+    ) -> FlexiError:
         where = self._where(method, params)
         if answer.status in REDIRECT_STATUSES:
             target = answer.location or "(no Location)"
@@ -266,7 +267,7 @@ class FlexiClient:
                 "followed, so nothing was sent there; set url to the address that answers itself."
             )
             return FlexiError(msg, answer.status, method, self._public_url(params), answer.text)
-        messages = error_messages(answer.body)
+        messages = error_messages(answer.body) if root is None else messages_in(root)
         if messages:
             msg = f"Flexi answered HTTP {answer.status} to {where}: {' | '.join(messages)}"
         elif what:

@@ -73,7 +73,11 @@ def _text(element: Any) -> str:
 
 def parse_settings(body: bytes) -> SmtpSettings:
     """Read Flexi's settings document (bare, or inside <winstrom>); unset fields may be empty or absent."""
-    root = parse_document(body)
+    return settings_in(parse_document(body))
+
+
+def settings_in(root: Any) -> SmtpSettings:
+    """The settings of a parsed answer (bare, or inside <winstrom>); raise FlexiError if it holds none."""
     if root.tag == WRAPPER and root.find(ROOT) is not None:
         root = root.find(ROOT)
     if root.tag != ROOT:
@@ -92,10 +96,14 @@ def _port(text: str) -> int | str | None:
     return int(text) if text.isascii() and text.isdigit() else text
 
 
-def is_settings_document(body: bytes) -> bool:
-    """True when body is the settings document (bare or inside <winstrom>), as Flexi answers a read."""
-    root = parse_document(body)
+def holds_settings(root: Any) -> bool:
+    """True for the settings document (bare or inside <winstrom>), as Flexi answers a read."""
     return root.tag == ROOT or (root.tag == WRAPPER and root.find(ROOT) is not None)
+
+
+def reports_failure(root: Any) -> bool:
+    """True when any <success> in the document says false: Flexi failed, whatever else the answer holds."""
+    return any(_text(element) == "false" for element in root.iter("success"))
 
 
 def build_document(fields: Mapping[str, Value], password: str | None = None) -> bytes:
@@ -110,8 +118,12 @@ def build_document(fields: Mapping[str, Value], password: str | None = None) -> 
 
 def is_success(body: bytes) -> bool:
     """True for a <winstrom> answer whose <success> is true (an empty <results> is normal)."""
-    root = parse_document(body)
-    return root.tag == WRAPPER and _text(root.find("success")) == "true"
+    return succeeded(parse_document(body))
+
+
+def succeeded(root: Any) -> bool:
+    """True for a parsed <winstrom> answer whose <success> is true and no <success> inside it is false."""
+    return root.tag == WRAPPER and _text(root.find("success")) == "true" and not reports_failure(root)
 
 
 def error_messages(body: bytes) -> list[str]:
@@ -124,6 +136,11 @@ def error_messages(body: bytes) -> list[str]:
         root = parse_document(body)
     except FlexiError:
         return _json_messages(body)
+    return messages_in(root)
+
+
+def messages_in(root: Any) -> list[str]:
+    """Every <message> and <error> text of a parsed answer, in order."""
     return [text for element in root.iter("message", "error") if (text := _text(element))]
 
 

@@ -136,7 +136,7 @@ def test_a_200_answer_that_is_not_the_settings_fails_with_status_url_and_body(em
     ("body", "content_type", "expected"),
     [
         ("<error><message>SMTP connect failed</message></error>", "application/xml", "SMTP connect failed"),
-        ('<winstrom version="1.0"><success>false</success></winstrom>', "application/xml", "does not confirm"),
+        ('<winstrom version="1.0"><success>false</success></winstrom>', "application/xml", "reports a failure"),
         ("<html><body>Přihlaste se</body></html>", "text/html", "does not confirm"),
         ("Gateway says hello", "text/plain", "not well-formed XML"),
     ],
