@@ -75,7 +75,9 @@ class FlexiClient:
 
     def __init__(self, connection: ConnectionSettings) -> None:
         self.connection = connection
-        self.url = connection.company_url + SMTP_PATH
+        # As it goes on the wire (the HTTP library normalises the host and re-quotes the path), so the url a
+        # failure reports is the one that was sent.
+        self.url = wire_url(connection.company_url + SMTP_PATH)
         self.session = requests.Session()
         # Environment settings are applied by hand below: with trust_env requests would also read .netrc and hand
         # its credentials to whatever host the URL names.
@@ -293,6 +295,13 @@ class FlexiClient:
 
     def _where(self, method: str, params: Params = None) -> str:
         return f"{method} {self._public_url(params)}"
+
+
+def wire_url(url: str) -> str:
+    """``url`` as requests will send it."""
+    prepared = requests.models.PreparedRequest()
+    prepared.prepare_url(url, None)
+    return prepared.url
 
 
 def environment_proxies(url: str) -> dict[str, str]:

@@ -152,9 +152,16 @@ def _base_url(url: str) -> str:
             f"a query or fragment; got {text!r}. Give the company database identifier in company."
         )
     path = parts.path.rstrip("/")
-    segments = path.split("/")
+    if re.search(r"%(?:2[fF]|5[cC])", path):
+        raise FlexiError(
+            f"url must not contain an encoded '/' or '\\' (%2F, %5C) in its path, {example}; got {text!r}."
+        )
+    # As the server reads the path: the HTTP library decodes %2E, and Flexi's company path is case-insensitive.
+    segments = [unquote(segment).lower() for segment in path.split("/")]
     if any(segment in (".", "..") for segment in segments):
-        raise FlexiError(f"url must not contain '.' or '..' path segments, {example}; got {text!r}.")
+        raise FlexiError(
+            f"url must not contain '.' or '..' path segments, also not percent-encoded, {example}; got {text!r}."
+        )
     if "c" in segments:
         raise FlexiError(
             f"url must be the server address (with the path Flexi is served under, if any), not a company URL, "
