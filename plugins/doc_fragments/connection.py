@@ -56,6 +56,7 @@ options:
         than this in total.
       - A test mail request gets at least 45 seconds, because Flexi itself waits up to 30 seconds for the SMTP
         server.
+      - At most 3600 (one hour); a larger value is refused before any request.
       - If not set, the E(ABRAFLEXI_TIMEOUT) environment variable is used, else C(30).
     type: int
     default: 30

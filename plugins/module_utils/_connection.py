@@ -19,6 +19,8 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import Fle
 from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import basic_auth_token
 
 DEFAULT_TIMEOUT = 30
+# No request to Flexi needs longer; beyond about 49 days the deadline timer itself could not be set.
+MAX_TIMEOUT = 3600
 # The optional scheme in front of a URL's userinfo.
 _SCHEME = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?")
 # A host name (letters of any script, digits, "-", "_", "."), or an IPv6 literal (urlsplit() strips the brackets).
@@ -198,4 +200,6 @@ def _verify(validate_certs: bool, ca_path: str | None) -> Verify:
 def _timeout(timeout: int) -> int:
     if timeout is None or isinstance(timeout, bool) or timeout < 1:
         raise FlexiError(f"timeout must be a whole number of seconds, at least 1; got {timeout!r}.")
+    if timeout > MAX_TIMEOUT:
+        raise FlexiError(f"timeout must be at most {MAX_TIMEOUT} seconds (one hour); got {timeout!r}.")
     return timeout

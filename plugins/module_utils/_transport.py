@@ -105,17 +105,23 @@ class WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
     def watch(self, deadline: Deadline) -> Iterator[None]:
         """Shut this adapter's sockets down if the block is still running when ``deadline`` passes."""
 
-        def cut() -> None:
-            deadline.cut = True
-            self.sockets.shut_down_all()
+        done = threading.Event()
 
-        timer = threading.Timer(deadline.remaining(), cut)
-        timer.daemon = True
+        def cut_when_due() -> None:
+            # Nothing may escape this thread: an exception here would be printed on stderr, outside any result.
+            try:
+                if not done.wait(min(deadline.remaining(), threading.TIMEOUT_MAX)):
+                    deadline.cut = True
+                    self.sockets.shut_down_all()
+            except BaseException:  # the request still ends at its socket timeout
+                pass
+
+        timer = threading.Thread(target=cut_when_due, name="flexi-deadline", daemon=True)
         timer.start()
         try:
             yield
         finally:
-            timer.cancel()
+            done.set()
 
 
 def watched_adapter() -> WatchedAdapter:
