@@ -52,7 +52,8 @@ STATUS_HINTS = {
     "access.",
     403: "The API user needs the ADMIN role with the server right 'access all companies'; Flexi also answers 403 "
     "when its licence does not permit the operation.",
-    404: "Check company (the company's database identifier, e.g. demo_s_r_o_) and url.",
+    404: "Check company (the company's database identifier, e.g. demo_s_r_o_) and url; Flexi also answers 404 to "
+    "reads when its licence does not include the REST API.",
 }
 UNKNOWN_OUTCOME = "Whether the settings were saved is unknown; run the task again to compare."
 

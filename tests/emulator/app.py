@@ -71,6 +71,7 @@ FAULT_MESSAGES = {
 # public; these follow the tone of its other Czech messages.
 LICENCE_REFUSALS = {
     "no-rest-write": (402, "Licence nezahrnuje zápis přes REST API."),
+    "no-rest-api": (402, "Licence nezahrnuje zápis přes REST API."),
     "operation-forbidden": (403, "Licence tuto operaci nepovoluje."),
 }
 
@@ -221,6 +222,9 @@ class FlexiApp:
         if call.method not in SMTP_METHODS:
             answer = self._error(405, NO_METHOD_MESSAGE.format(method=call.method), call.fmt)
             return _with_header(answer, "Allow", ", ".join(SMTP_METHODS))
+        if self.options.licence == "no-rest-api" and call.method not in WRITE_METHODS and "testMail" not in call.query:
+            # The vendor documents 402 for writes without the REST API, and a 404 for reads in the same case.
+            return self._error(404, FAULT_MESSAGES[404], call.fmt)
         if self.options.licence in LICENCE_REFUSALS and (call.method in WRITE_METHODS or "testMail" in call.query):
             status, message = LICENCE_REFUSALS[self.options.licence]
             return self._error(status, message, call.fmt)

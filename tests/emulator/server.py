@@ -40,7 +40,7 @@ _CHOICES = {
     "error_shape": ("message", "errors", "result-error", "bare-message"),
     "test_mail_body": ("settings", "winstrom"),
     "unset_fields": ("empty", "absent"),
-    "licence": ("full", "no-rest-write", "operation-forbidden"),
+    "licence": ("full", "no-rest-write", "no-rest-api", "operation-forbidden"),
 }
 
 
@@ -59,7 +59,8 @@ class EmulatorOptions:
     error_shape: str = "message"
     test_mail_body: str = "settings"
     unset_fields: str = "empty"
-    licence: str = "full"  # no-rest-write: writes and test mail answer 402; operation-forbidden: 403
+    # no-rest-write: writes and test mail answer 402; no-rest-api: also reads answer 404; operation-forbidden: 403
+    licence: str = "full"
     smtp_cafile: str | None = None
     smtp_timeout: float = 30.0
     initial: Mapping[str, Any] | None = None

@@ -111,14 +111,16 @@ FAULTS = {
         404,
         "GET",
         f"Flexi answered HTTP 404 to GET {{url}}: {FAULT_MESSAGES[404]} "
-        "Check company (the company's database identifier, e.g. demo_s_r_o_) and url.",
+        "Check company (the company's database identifier, e.g. demo_s_r_o_) and url; Flexi also answers 404 to reads "
+        "when its licence does not include the REST API.",
         faults=(Fault(kind="status", status=404),),
     ),
     "404 for an unknown company": FaultCase(
         404,
         "GET",
         f"Flexi answered HTTP 404 to GET {{url}}: {NO_COMPANY_MESSAGE.format(company='demo_s_r_o_')} "
-        "Check company (the company's database identifier, e.g. demo_s_r_o_) and url.",
+        "Check company (the company's database identifier, e.g. demo_s_r_o_) and url; Flexi also answers 404 to reads "
+        "when its licence does not include the REST API.",
         server={"companies": ("other_s_r_o_",)},
     ),
     "405 on the write": FaultCase(
