@@ -92,10 +92,6 @@ class FlexiClient:
             self.session.proxies = environment_proxies(self.url)
             for proxy in self.session.proxies.values():
                 self.proxy_secrets |= url_secrets(proxy)
-        if connection.verify is False:
-            # The user turned verification off on purpose (validate_certs: false); urllib3 would repeat that on
-            # stderr for every request.
-            warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
         self.session.headers.update({"Accept": "application/xml", "User-Agent": USER_AGENT})
         if connection.username:
             # As UTF-8 bytes (RFC 7617): given str, requests encodes Latin-1 and fails on e.g. "ř" or "€".
@@ -180,7 +176,11 @@ class FlexiClient:
     def _send(self, method: str, deadline: Deadline, **kwargs: Any) -> _Answer:
         params = kwargs.get("params")
         try:
-            with self.adapter.watch(deadline):
+            with self.adapter.watch(deadline), warnings.catch_warnings():
+                if self.connection.verify is False:
+                    # The user turned verification off on purpose (validate_certs: false); urllib3 would repeat
+                    # that on stderr for every request. Only for this request: the filter ends with the block.
+                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
                 remaining = deadline.remaining()
                 with self.session.request(
                     method, self.url, timeout=remaining, stream=True, allow_redirects=False, **kwargs
