@@ -126,6 +126,8 @@ class FlexiClient:
                 data=document,
                 headers={"Content-Type": "application/xml; charset=utf-8"},
             )
+        except _NotSent:
+            raise  # refused, unreachable, TLS or proxy failure: the settings cannot have reached Flexi
         except FlexiError as exc:
             # No answer (timeout, connection lost) says nothing about whether Flexi stored the write; a late
             # Flexi may store it after we gave up, so "nothing changed" would not be the truth.
@@ -152,14 +154,24 @@ class FlexiClient:
         # One deadline for the whole call, retries and their pauses included.
         deadline = Deadline(budget)
         attempts = len(RETRY_DELAYS) + 1 if retry else 1
+        sent = False  # whether any attempt may have reached Flexi
         for attempt in range(attempts):
             last_attempt = attempt == attempts - 1
             try:
                 answer = self._send(method, deadline, **kwargs)
+            except _NotSent as error:
+                if not sent:
+                    raise
+                raise FlexiError(error.msg, error.status, error.method, error.url, error.response) from None
             except _RetryableFailure as failure:
+                sent = sent or failure.sent
                 if last_attempt or not self._wait_before_retry(attempt, deadline):
-                    raise failure.error from None
+                    error = failure.error
+                    if not sent:
+                        raise _NotSent(error.msg, error.status, error.method, error.url, error.response) from None
+                    raise error from None
                 continue
+            sent = True
             if answer.status in RETRY_STATUSES and not last_attempt and self._wait_before_retry(attempt, deadline):
                 continue
             return answer
@@ -187,7 +199,12 @@ class FlexiClient:
                 ) as response:
                     answer = _Answer(response.status_code, _read_limited(response), response.headers.get("Location"))
         except Exception as exc:  # every library failure becomes a FlexiError; _failure() decides which
-            raise self._failure(method, params, deadline, exc) from None
+            failure = self._failure(method, params, deadline, exc)
+            if isinstance(failure, _RetryableFailure):
+                failure.sent = _may_have_arrived(exc)
+            elif not _may_have_arrived(exc):
+                failure = _NotSent(failure.msg, failure.status, failure.method, failure.url, failure.response)
+            raise failure from None
         if deadline.expired():
             # The deadline cut the connection, or passed while the answer was still coming: whatever was read so
             # far is not the answer (a body delimited by the connection's end looks complete when cut).
@@ -319,11 +336,42 @@ def environment_proxies(url: str) -> dict[str, str]:
 
 
 class _RetryableFailure(Exception):
-    """A transport failure that a safe call may try again."""
+    """A transport failure that a safe call may try again; ``sent`` when the request may have reached Flexi."""
 
     def __init__(self, error: FlexiError) -> None:
         super().__init__(error.msg)
         self.error = error
+        self.sent = True
+
+
+class _NotSent(FlexiError):
+    """A failure before the request could reach Flexi: no connection, or the TLS handshake or proxy failed."""
+
+
+def _may_have_arrived(exc: BaseException) -> bool:
+    """False when the request failed before a byte of it could reach Flexi."""
+    before_sending = (
+        urllib3.exceptions.NewConnectionError,
+        urllib3.exceptions.ConnectTimeoutError,
+        urllib3.exceptions.ProxyError,
+        urllib3.exceptions.SSLError,
+        urllib3.exceptions.LocationParseError,
+        requests.exceptions.ConnectTimeout,
+        requests.exceptions.ProxyError,
+        requests.exceptions.SSLError,
+        requests.exceptions.InvalidURL,
+    )
+    seen = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, before_sending):
+            return False
+        seen.add(id(cause))
+        inner = getattr(cause, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        cause = inner or cause.__cause__ or cause.__context__
+    return True
 
 
 def _read_limited(response: Any) -> bytes:

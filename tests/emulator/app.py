@@ -93,21 +93,22 @@ class IncomingRequest:
 class Answer:
     """What to send back. `delivery` "drop" or "drop_mid_body" breaks the connection instead (a fault);
     "drip" sends the answer one byte every `pace` seconds (from the status line on if `drip_phase` is "headers");
-    "endless" sends `body` as the first chunk of a chunked answer that never ends; "linger" sends `body` without a
+    "endless" sends `body` as the first chunk of a chunked answer that never ends; "vanish" sends the answer closing
+    the connection, after the emulator stopped taking new ones; "linger" sends `body` without a
     length, so the connection's end delimits it, then one space every `pace` seconds and never that end."""
 
     status: int
     body: str | bytes = ""  # text goes out as UTF-8
     content_type: str | None = XML_TYPE
     headers: tuple[tuple[str, str], ...] = ()
-    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip" | "endless" | "linger"
+    delivery: str = "normal"  # "normal" | "drop" | "drop_mid_body" | "drip" | "endless" | "linger" | "vanish"
     pace: float = 0.0
     drip_phase: str = "body"
     reason: str | None = None  # the status line's reason phrase; None for the standard one
 
     @property
     def recorded_status(self) -> int:
-        return self.status if self.delivery in ("normal", "drip", "endless", "linger") else -1
+        return self.status if self.delivery in ("normal", "drip", "endless", "linger", "vanish") else -1
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,11 @@ class FlexiApp:
         if fault is not None and fault.kind == "slow":
             self.stopping.wait(fault.delay)
             fault = None
-        if fault is not None and fault.kind != "drip":
+        if fault is not None and fault.kind not in ("drip", "vanish"):
             return self._fault_answer(fault, call, write, request)
         answer = self._authenticated(call, write)
+        if fault is not None and fault.kind == "vanish":
+            return replace(answer, delivery="vanish")
         if fault is not None:  # drip: the answer the request gets anyway, sent byte by byte
             return replace(answer, delivery="drip", pace=fault.delay, drip_phase=fault.phase)
         return answer

@@ -23,6 +23,7 @@ FAULT_KINDS = (
     "echo",
     "endless",
     "linger",
+    "vanish",
 )
 DEFAULT_STATUS = {"status": 500, "html": 502, "redirect": 302, "echo": 400}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -56,8 +57,9 @@ class Fault:
     `content_type`, `headers` and `spelling` (in a text body, `{request}`, `{authorization}` and `{body}` become
     those parts of the request as received, spelled so); echo `spelling` and `pad`; endless `body` (what the
     answer opens with), `content_type` (XML unless given) and `headers`; linger `body` (the answer the request gets
-    anyway unless given) and `delay` (the pause between the spaces that follow it, 1 s unless given). `status`
-    overrides the default status.
+    anyway unless given) and `delay` (the pause between the spaces that follow it, 1 s unless given); vanish
+    nothing (the request gets its usual answer, closing the connection, and from then on the emulator refuses every
+    new connection, as a server that went down). `status` overrides the default status.
     """
 
     kind: str

@@ -235,6 +235,7 @@ class _HttpServer(ThreadingHTTPServer):
         self._accepted = 0
         self._connection_numbers = itertools.count(1)
         self._closing = False
+        self._holder: socket.socket | None = None
         self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(address, _FlexiHandler)  # closes everything through server_close() if binding fails
 
@@ -252,7 +253,22 @@ class _HttpServer(ThreadingHTTPServer):
     def stop_serving(self) -> None:
         self._wake_writer.send(b"\0")
 
+    def refuse_new_connections(self) -> None:
+        """Stop listening, as a server that went down: every new connection is refused. The port stays held by a
+        bound socket that does not listen, so no other server can be given it while this one runs."""
+        with self._lock:
+            if self._holder is not None:
+                return
+            address = self.socket.getsockname()
+            self.socket.close()
+            holder = socket.socket(self.address_family)
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            holder.bind(address)
+            self._holder = holder
+
     def server_close(self) -> None:
+        if self._holder is not None:
+            self._holder.close()
         super().server_close()
         self._wake_reader.close()
         self._wake_writer.close()
@@ -382,6 +398,10 @@ class _FlexiHandler(BaseHTTPRequestHandler):
         self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status, answer.reason)
         if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
+        if answer.delivery == "vanish":
+            self.server.refuse_new_connections()
+            self.close_connection = True
+            self.send_header("Connection", "close")
         if answer.delivery == "endless":
             self.send_header("Transfer-Encoding", "chunked")
         elif answer.delivery == "linger":
