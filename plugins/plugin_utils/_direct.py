@@ -38,6 +38,10 @@ try:  # ansible-core 2.19+: a failed module result is told apart from a failed a
     from ansible._internal._errors._captured import AnsibleModuleCapturedError
 except ImportError:
     AnsibleModuleCapturedError = None
+try:  # ansible-core 2.21+: results are typed, and only one read as a module's says "Module failed: ...".
+    from ansible._internal._task import UnifiedTaskResult
+except ImportError:
+    UnifiedTaskResult = None
 
 SWITCH = "abraflexi_direct_execution"
 LOCAL_TRANSPORTS = ("local",)
@@ -157,6 +161,13 @@ class DirectAction(NormalAction):
                 bool(self._task.check_mode),
                 inject_invocation(task_vars),
             )
-        if AnsibleModuleCapturedError is not None:
-            AnsibleModuleCapturedError.normalize_result_exception(result)
-        return result
+        return as_module_result(result)
+
+
+def as_module_result(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` as ansible-core reads a module's, so a failure prints "Module failed: ..." on every core."""
+    if hasattr(UnifiedTaskResult, "from_module_result_dict"):
+        return UnifiedTaskResult.from_module_result_dict(result).as_result_dict(for_round_trip=True)
+    if AnsibleModuleCapturedError is not None:
+        AnsibleModuleCapturedError.normalize_result_exception(result)
+    return result
