@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import basic_auth_token
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import basic_auth_tokens
 
 DEFAULT_TIMEOUT = 30
 # No request to Flexi needs longer; beyond about 49 days the deadline timer itself could not be set.
@@ -88,8 +88,8 @@ PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
 
 
 def url_secrets(url: str | None) -> set[str]:
-    """Every text that could be a password written into url's userinfo (as written and decoded), and the
-    ``user:password`` pair a client sends as Basic credentials for it.
+    """Every text that could be a password written into url's userinfo (as written and decoded), and the Basic
+    tokens a client sends for it.
 
     Such a url is refused, but ansible-core still returns it in ``invocation`` and a refusal may quote it; modules
     add these to ``no_log_values``. A password may hold a raw ``/``, ``?``, ``#`` or ``@`` that no parser reads as
@@ -103,13 +103,12 @@ def url_secrets(url: str | None) -> set[str]:
         if ":" in userinfo:
             user, password = userinfo.split(":", 1)
             if password:
-                pair = f"{unquote(user)}:{unquote(password)}"
-                secrets.update({password, unquote(password), pair, basic_auth_token(*pair.split(":", 1))})
+                secrets.update({password, unquote(password)} | basic_auth_tokens(unquote(user), unquote(password)))
     return secrets - {"", None}
 
 
 def proxy_secrets(environment: Mapping[str, str]) -> set[str]:
-    """The proxy passwords in ``environment`` (raw, decoded, and as ``user:password`` and its Basic token)."""
+    """The proxy passwords in ``environment`` (raw, decoded, and the Basic tokens of ``user:password``)."""
     names = (*PROXY_VARIABLES, *(name.upper() for name in PROXY_VARIABLES))
     return {secret for name in names for secret in url_secrets(environment.get(name))}
 
@@ -123,9 +122,7 @@ def task_secrets(params: Mapping[str, Any], *secret_options: str) -> set[str]:
     """
     password = params.get("password")
     username = params.get("username")
-    secrets = {password, basic_auth_token(username, password)} | url_secrets(params.get("url"))
-    if username and password:
-        secrets.add(f"{username}:{password}")
+    secrets = {password} | basic_auth_tokens(username, password) | url_secrets(params.get("url"))
     secrets |= proxy_secrets(os.environ)
     secrets.update(params.get(name) for name in secret_options)
     return {secret for secret in secrets if secret}

@@ -61,7 +61,7 @@ def _character(char: str) -> str:
     if char in _SHORT:
         ways.append(f"{_BACKSLASH}{_SHORT[char]}")
     if char == " ":
-        ways.append(r"\+")
+        ways.append(r"(?:\+|%2[bB])")
     ways.append(re.escape(char))
     return f"(?:{'|'.join(ways)})"
 
@@ -70,7 +70,8 @@ def _spelled(text: str) -> str:
     return "".join(_character(char) for char in text)
 
 
-def _base64_forms(secret: str) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def _base64_forms(secret: str) -> frozenset[str]:
     """The secret's bytes in base64, standard and URL-safe, without padding (the pattern makes it optional)."""
     forms = set()
     for encoding in ("utf-8", "latin-1"):  # requests writes Basic credentials given as text in Latin-1
@@ -79,7 +80,7 @@ def _base64_forms(secret: str) -> set[str]:
         except UnicodeEncodeError:
             continue
         forms |= {base64.b64encode(raw).decode("ascii"), base64.urlsafe_b64encode(raw).decode("ascii")}
-    return {form.rstrip("=") for form in forms}
+    return frozenset(form.rstrip("=") for form in forms)
 
 
 @functools.lru_cache(maxsize=256)
@@ -104,28 +105,56 @@ class LongestFirst(set):
         return iter(sorted(super().__iter__(), key=len, reverse=True))
 
 
-def basic_auth_token(username: str | None, password: str | None) -> str | None:
-    """The HTTP Basic token the client sends for these credentials, so an answer echoing it can be masked."""
+def basic_auth_tokens(username: str | None, password: str | None) -> set[str]:
+    """The HTTP Basic tokens a client may send for these credentials (UTF-8, and Latin-1 as requests writes text),
+    standard and URL-safe, with and without padding; so an answer echoing one can be masked."""
     if not username or not password:
-        return None
-    return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        return set()
+    pair = f"{username}:{password}"
+    return {form for form in _base64_forms(pair) for form in (form, form + "=" * (-len(form) % 4))}
 
 
 def redact(value: Any, secrets: Iterable[str | None]) -> Any:
     """Return ``value`` (str, list, tuple or dict, nested) with every spelling of every secret masked."""
-    patterns = [_pattern(secret) for secret in sorted({secret for secret in secrets if secret}, key=len, reverse=True)]
-    if not patterns:
+    ordered = tuple(sorted({secret for secret in secrets if secret}, key=len, reverse=True))
+    if not ordered:
         return value
-    return _redact(value, patterns)
+    return _redact(value, ordered)
 
 
-def _masked(text: str, patterns: list[re.Pattern[str]]) -> str:
-    """``text`` with the union of every match of every pattern replaced by one MASK per stretch.
+# Every escape holds one of these; text without them can hold a secret only as written (or its base64 or hex).
+_ESCAPE_MARKS = re.compile(r"[&%\\+]")
+
+
+def _spans(text: str, secrets: tuple[str, ...]) -> list[tuple[int, int]]:
+    if _ESCAPE_MARKS.search(text):
+        return [match.span(1) for secret in secrets for match in _pattern(secret).finditer(text) if match.group(1)]
+    spans = []
+    for secret in secrets:
+        for form in (secret, *_base64_forms(secret)):
+            start = text.find(form)
+            while start >= 0:
+                end = start + len(form)
+                while end < len(text) and text[end] == "=" and end - start - len(form) < 2 and form != secret:
+                    end += 1
+                spans.append((start, end))
+                start = text.find(form, start + 1)
+        spans += [match.span(1) for match in _hex_pattern(secret).finditer(text)]
+    return spans
+
+
+@functools.lru_cache(maxsize=256)
+def _hex_pattern(secret: str) -> re.Pattern[str]:
+    return re.compile(f"(?=({_hex_digits(secret.encode('utf-8', errors='surrogatepass').hex())}))")
+
+
+def _masked(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with the union of every match of every secret replaced by one MASK per stretch.
 
     Taking the union, not replacing secret after secret, leaves no remainder when one secret contains or overlaps
     another.
     """
-    spans = sorted(match.span(1) for pattern in patterns for match in pattern.finditer(text) if match.group(1))
+    spans = sorted(_spans(text, secrets))
     if not spans:
         return text
     merged: list[list[int]] = []
@@ -142,11 +171,11 @@ def _masked(text: str, patterns: list[re.Pattern[str]]) -> str:
     return "".join(pieces)
 
 
-def _redact(value: Any, patterns: list[re.Pattern[str]]) -> Any:
+def _redact(value: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(value, str):
-        return _masked(value, patterns)
+        return _masked(value, secrets)
     if isinstance(value, dict):
-        return {key: _redact(item, patterns) for key, item in value.items()}
+        return {key: _redact(item, secrets) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_redact(item, patterns) for item in value)
+        return type(value)(_redact(item, secrets) for item in value)
     return value

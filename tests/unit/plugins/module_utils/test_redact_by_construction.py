@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._module import execute
-from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK, redact
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK, basic_auth_tokens, redact
 
 NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
 
@@ -60,7 +60,7 @@ def outcome_of(secret: str, quoted: str) -> dict[str, object]:
         task.warn(f"Flexi stored [{quoted}] as the host")
         raise FlexiError(f"Flexi answered HTTP 400: [{quoted}]", 400, "PUT", "https://flexi", f"<m>{quoted}</m>")
 
-    outcome = execute(run, {}, False, {secret, f"admin:{secret}"})
+    outcome = execute(run, {}, False, {secret} | basic_auth_tokens("admin", secret))
     return {"msg": outcome.result["msg"], "response": outcome.result["response"], "warnings": outcome.warnings}
 
 
