@@ -10,10 +10,10 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._direct import Dir
 # Imported here, when the strategy first loads this action, so every forked worker inherits the module's code,
 # requests and lxml instead of importing them per task. Without requests or lxml the module runs as usual.
 try:
-    from ansible_collections.abraflexi.flexi.plugins.modules import flexi_smtp_info as module_code
+    from ansible_collections.abraflexi.flexi.plugins.modules.flexi_smtp_info import CONTRACT
 except ImportError:
-    module_code = None
+    CONTRACT = None
 
 
 class ActionModule(DirectAction):
-    MODULE_CODE = module_code
+    CONTRACT = CONTRACT

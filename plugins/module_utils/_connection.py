@@ -113,19 +113,18 @@ def proxy_secrets(environment: Mapping[str, str]) -> set[str]:
     return {secret for name in names for secret in url_secrets(environment.get(name))}
 
 
-def task_secrets(params: Mapping[str, Any], *secret_options: str) -> set[str]:
+def task_secrets(params: Mapping[str, Any], argument_spec: Mapping[str, Mapping[str, Any]]) -> set[str]:
     """Every secret a task holds, to be masked in all it returns.
 
-    The API password, ``username:password`` and its Basic token, a password written into ``url``, a proxy's
-    password from the environment the task runs in, and the values of the options named in ``secret_options``
-    (e.g. ``smtp_password``).
+    The values of the spec's ``no_log`` options (the API password, ``smtp_password``, any option added later) and
+    the Basic tokens the API user would send with each, a password written into ``url``, and a proxy's password
+    from the environment the task runs in.
     """
-    password = params.get("password")
-    username = params.get("username")
-    secrets = {password} | basic_auth_tokens(username, password) | url_secrets(params.get("url"))
-    secrets |= proxy_secrets(os.environ)
-    secrets.update(params.get(name) for name in secret_options)
-    return {secret for secret in secrets if secret}
+    values = {params.get(name) for name, option in argument_spec.items() if option.get("no_log")}
+    secrets = {value for value in values if isinstance(value, str) and value}
+    for secret in list(secrets):
+        secrets |= basic_auth_tokens(params.get("username"), secret)
+    return secrets | url_secrets(params.get("url")) | proxy_secrets(os.environ)
 
 
 def _base_url(url: str) -> str:

@@ -4,8 +4,9 @@
 # Internal to abraflexi.flexi: not a public API; it may change in any release.
 """The base of every module: connection options, secrets, dependency check, failures (internal to abraflexi.flexi).
 
-A module is its options, its documentation and a ``run(task)`` function. ``execute`` runs that function and turns
-whatever it raises into the module's failure, masked; ``FlexiModule`` does that inside ``AnsibleModule``.
+A module is its documentation and a ``ModuleContract``: its own options and a ``run(task)`` function. ``execute``
+runs that function and turns whatever it raises into the module's failure, masked; ``FlexiModule`` does that inside
+``AnsibleModule``, and direct execution (plugin_utils/_direct.py) in the controller, from the same contract.
 """
 
 from __future__ import annotations
@@ -43,6 +44,22 @@ Run = Callable[[Task], None]
 
 
 @dataclass(frozen=True)
+class ModuleContract:
+    """What a module hands to FlexiModule and to direct execution: its own options and its run function."""
+
+    options: Mapping[str, Any]
+    run: Run
+
+    def argument_spec(self) -> dict[str, Any]:
+        """The whole argument spec: the connection options, then the module's own."""
+        return {**connection_argument_spec(), **self.options}
+
+    def secrets(self, params: Mapping[str, Any]) -> set[str]:
+        """Every secret of a task with these params, derived from the spec's no_log options (see task_secrets)."""
+        return task_secrets(params, self.argument_spec())
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a run returns to Ansible, every secret masked: the result (with `failed` set on failure)."""
 
@@ -73,18 +90,16 @@ def execute(run: Run, params: Mapping[str, Any], check_mode: bool, secrets: set[
 
 
 class FlexiModule(AnsibleModule):
-    """AnsibleModule with the connection options, every secret of the task masked, and ``run`` wired in."""
+    """AnsibleModule for a ModuleContract: its options with the connection options, every secret masked."""
 
-    def __init__(self, argument_spec: Mapping[str, Any], secret_options: tuple[str, ...] = ()) -> None:
-        self.secret_options = secret_options
-        spec = connection_argument_spec()
-        spec.update(argument_spec)
-        super().__init__(argument_spec=spec, supports_check_mode=True)
+    def __init__(self, contract: ModuleContract) -> None:
+        self.contract = contract
+        super().__init__(argument_spec=contract.argument_spec(), supports_check_mode=True)
         self._register_secrets()
 
     def _register_secrets(self) -> set[str]:
         # self.params holds the options as given before validation, so this works for a refusal there too.
-        secrets = task_secrets(getattr(self, "params", None) or {}, *getattr(self, "secret_options", ()))
+        secrets = self.contract.secrets(getattr(self, "params", None) or {})
         self.no_log_values = LongestFirst(self.no_log_values | secrets)
         return secrets
 
@@ -92,13 +107,13 @@ class FlexiModule(AnsibleModule):
         secrets = self._register_secrets()
         super().fail_json(**redact({"msg": msg, **kwargs}, secrets))
 
-    def run(self, run: Run) -> NoReturn:
-        """Check the libraries, execute ``run`` and exit with its result or failure."""
+    def run(self) -> NoReturn:
+        """Check the libraries, execute the contract's run function and exit with its result or failure."""
         missing = missing_library()
         if missing:
             self.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
         secrets = self._register_secrets()
-        outcome = execute(run, self.params, self.check_mode, secrets)
+        outcome = execute(self.contract.run, self.params, self.check_mode, secrets)
         for warning in outcome.warnings:
             self.warn(warning)
         if outcome.failed:

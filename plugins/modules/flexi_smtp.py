@@ -232,7 +232,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._mail_check import
     should_send_test_mail,
     test_mail_result,
 )
-from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, Task
+from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, ModuleContract, Task
 from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import build_document
 from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import (
     desired_settings,
@@ -252,7 +252,6 @@ ARGUMENT_SPEC = {
     "test_email": {"type": "str"},
     "test_email_when": {"type": "str", "choices": ["changed", "always"], "default": "changed"},
 }
-SECRET_OPTIONS = ("smtp_password",)
 
 
 def run(task: Task) -> None:
@@ -282,8 +281,11 @@ def run(task: Task) -> None:
             result["test_email"] = send_test_mail(client, recipient, settings_saved=plan.changed)
 
 
+CONTRACT = ModuleContract(ARGUMENT_SPEC, run)
+
+
 def main() -> None:
-    FlexiModule(ARGUMENT_SPEC, SECRET_OPTIONS).run(run)
+    FlexiModule(CONTRACT).run()
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ response:
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
-from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, Task
+from ansible_collections.abraflexi.flexi.plugins.module_utils._module import FlexiModule, ModuleContract, Task
 from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import stored_value_warnings
 
 ARGUMENT_SPEC: dict = {}
@@ -111,8 +111,11 @@ def run(task: Task) -> None:
     task.result["settings"] = current.as_dict()
 
 
+CONTRACT = ModuleContract(ARGUMENT_SPEC, run)
+
+
 def main() -> None:
-    FlexiModule(ARGUMENT_SPEC).run(run)
+    FlexiModule(CONTRACT).run()
 
 
 if __name__ == "__main__":

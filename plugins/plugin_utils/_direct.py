@@ -5,8 +5,9 @@
 """Direct execution: run a module's code in the controller process when the task runs on the controller anyway.
 
 A task on the ``local`` connection would fork a Python process that imports ansible-core's module code, requests
-and lxml all over again to make one HTTP request. ``DirectAction`` runs the module's ``run`` function in the worker
-instead, with the same argument validation, masking and result shape as ``FlexiModule``; every other task (another
+and lxml all over again to make one HTTP request. ``DirectAction`` runs the module's contract (its options and
+``run`` function, the same ``ModuleContract`` its ``main()`` hands to ``FlexiModule``) in the worker instead,
+with the same argument validation, masking and result shape as ``FlexiModule``; every other task (another
 connection, ``async``, ``become``, ``abraflexi_direct_execution: false``, or a controller without requests and
 lxml) goes the usual way through ``ansible.builtin.normal``.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from types import ModuleType
 from typing import Any
 
 from ansible import constants as C
@@ -27,11 +27,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import (
-    connection_argument_spec,
-    task_secrets,
-)
-from ansible_collections.abraflexi.flexi.plugins.module_utils._module import execute
+from ansible_collections.abraflexi.flexi.plugins.module_utils._module import ModuleContract, execute
 from ansible_collections.abraflexi.flexi.plugins.module_utils._requirements import missing_library
 
 try:  # ansible-core 2.19+: a failed module result is told apart from a failed action ("Module failed: ...").
@@ -73,7 +69,7 @@ def task_environment(environment: Mapping[str, Any]) -> Iterator[None]:
 
 
 def run_module_code(
-    module_code: ModuleType,
+    contract: ModuleContract,
     module_name: str,
     args: Mapping[str, Any],
     check_mode: bool,
@@ -84,18 +80,15 @@ def run_module_code(
     Validation errors read as AnsibleModule words them; ``invocation`` and every value are masked with the
     spec's no_log values plus the task's secrets, as ``AnsibleModule`` masks its exit.
     """
-    spec = connection_argument_spec()
-    spec.update(module_code.ARGUMENT_SPEC)
-    secret_options = getattr(module_code, "SECRET_OPTIONS", ())
-    validation = ArgumentSpecValidator(spec).validate(dict(args))
+    validation = ArgumentSpecValidator(contract.argument_spec()).validate(dict(args))
     params = {**args, **validation.validated_parameters}
-    no_log_values = set(validation._no_log_values) | task_secrets(params, *secret_options)
+    no_log_values = set(validation._no_log_values) | contract.secrets(params)
     if validation.error_messages:
         msg = validation.errors.msg
         if isinstance(validation.errors[0], UnsupportedError):
             msg = f"Unsupported parameters for ({module_name}) module: {msg}"
         return finish({"failed": True, "msg": msg}, params, [], no_log_values, inject_invocation)
-    outcome = execute(module_code.run, params, check_mode, no_log_values)
+    outcome = execute(contract.run, params, check_mode, no_log_values)
     result = dict(outcome.result)
     if outcome.failed:
         result["failed"] = True
@@ -133,13 +126,13 @@ def inject_invocation(task_vars: Mapping[str, Any]) -> bool:
 
 
 class DirectAction(NormalAction):
-    """Runs ``MODULE_CODE`` in the controller when the task runs on the controller, else the module as usual."""
+    """Runs ``CONTRACT`` in the controller when the task runs on the controller, else the module as usual."""
 
-    MODULE_CODE: ModuleType | None = None
+    CONTRACT: ModuleContract | None = None
 
     def direct_execution_applies(self, task_vars: Mapping[str, Any]) -> bool:
         """Local connection, no async, no become, the switch not off, and the module's libraries importable."""
-        if self.MODULE_CODE is None or missing_library() is not None:
+        if self.CONTRACT is None or missing_library() is not None:
             return False
         if getattr(self._connection, "transport", None) not in LOCAL_TRANSPORTS:
             return False
@@ -155,7 +148,7 @@ class DirectAction(NormalAction):
         self._compute_environment_string(environment)
         with task_environment(environment):
             result = run_module_code(
-                self.MODULE_CODE,
+                self.CONTRACT,
                 self._task.action,
                 self._task.args,
                 bool(self._task.check_mode),

@@ -17,5 +17,5 @@ def run_on(path: str, run_module: ModuleRunner, name: str, args: dict[str, Any],
     else:
         direct = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.plugin_utils._direct")
         module = importlib.import_module(f"ansible_collections.abraflexi.flexi.plugins.modules.{name}")
-        result = direct.run_module_code(module, f"abraflexi.flexi.{name}", args, check_mode)
+        result = direct.run_module_code(module.CONTRACT, f"abraflexi.flexi.{name}", args, check_mode)
     return {**result, "warnings": warning_texts(result)}

@@ -48,7 +48,7 @@ def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_fa
     ]
 
     expected = run_module("flexi_smtp", arguments[0], check_mode=check_mode)
-    actual = controller_code().run_module_code(flexi_smtp, SMTP, arguments[1], check_mode)
+    actual = controller_code().run_module_code(flexi_smtp.CONTRACT, SMTP, arguments[1], check_mode)
 
     expected.pop("exception", None)  # ansible-core adds a traceback to failures only when asked to
     assert json.loads(json.dumps(actual).replace(servers[1].url, servers[0].url)) == expected
@@ -62,7 +62,9 @@ def test_direct_run_returns_warnings_without_touching_the_global_warning_list(em
     arguments = {"url": server.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
     before = get_warning_messages()
 
-    result = controller_code().run_module_code(flexi_smtp_info, "abraflexi.flexi.flexi_smtp_info", arguments, False)
+    result = controller_code().run_module_code(
+        flexi_smtp_info.CONTRACT, "abraflexi.flexi.flexi_smtp_info", arguments, False
+    )
 
     assert result["warnings"] == [
         "Flexi holds the port '25 or 465', which is not a whole number; give port to repair it."

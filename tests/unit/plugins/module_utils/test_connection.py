@@ -152,10 +152,13 @@ def test_every_connection_option_has_an_environment_fallback_except_tls_settings
     assert spec["password"]["no_log"] is True
 
 
-def test_task_secrets_cover_the_api_password_its_basic_token_a_url_password_and_named_options():
+SPEC = {**connection_argument_spec(), "smtp_password": {"type": "str", "no_log": True}, "host": {"type": "str"}}
+
+
+def test_task_secrets_cover_the_api_password_its_basic_token_a_url_password_and_no_log_options():
     given = params(url="https://admin:p%40ss@flexi.example.com", smtp_password="smtp-secret", host="smtp.example.com")
 
-    secrets = task_secrets(given, "smtp_password")
+    secrets = task_secrets(given, SPEC)
 
     # base64 of "admin:api-secret", the Authorization header the client would send
     assert secrets >= {"api-secret", "YWRtaW46YXBpLXNlY3JldA==", "p%40ss", "p@ss", "smtp-secret"}
@@ -163,4 +166,4 @@ def test_task_secrets_cover_the_api_password_its_basic_token_a_url_password_and_
 
 
 def test_task_secrets_leave_out_options_that_are_not_set():
-    assert task_secrets(params(username=None, password=None), "smtp_password") == set()
+    assert task_secrets(params(username=None, password=None), SPEC) == set()
