@@ -2,11 +2,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Internal to abraflexi.flexi: not a public API; it may change in any release.
-"""A deadline for a whole HTTP request, enforced on the sockets themselves (internal to abraflexi.flexi).
+"""HTTP for the collection, the only user of requests: session, TLS, proxies, deadline and retries (internal).
 
-requests and urllib3 apply ``timeout`` to each socket read, so a server that sends one byte a second can hold a
-request for ever. The adapter here remembers every socket it opens; when a request's deadline passes, a timer
-shuts those sockets down, the blocked read returns, and the client reports the timeout.
+requests applies ``timeout`` to each socket read, so a server sending one byte a second could hold a request for
+ever. The adapter here remembers its sockets and shuts them down when the deadline passes. It turns the library's
+retries off; redirects are never followed because every request says ``allow_redirects=False``. A failure leaves
+as a ``TransportFailure`` naming its kind; the caller words it.
 """
 
 from __future__ import annotations
@@ -15,16 +16,30 @@ import contextlib
 import socket
 import threading
 import time
+import warnings
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import ConnectionSettings
+
 try:
+    import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 except ImportError:  # reported by the module through missing_required_lib
+    requests = urllib3 = None
     HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object
+
+USER_AGENT = "abraflexi.flexi Ansible collection"
+# Pauses before the 2nd and 3rd attempt of a call that is safe to repeat.
+RETRY_DELAYS = (0.5, 1.5)
+RETRY_STATUSES = frozenset({502, 503, 504})
+# Answers are read up to this size; the XML reader refuses anything larger.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class Deadline:
@@ -43,48 +58,145 @@ class Deadline:
         return self.cut or time.monotonic() >= self._end
 
 
-class _SocketRegistry:
-    """The sockets one adapter has opened, held weakly so closed connections are forgotten."""
+@dataclass(frozen=True)
+class Answer:
+    """Status, body and redirect target of one HTTP answer (never other headers or cookies)."""
 
-    def __init__(self) -> None:
-        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-        self._lock = threading.Lock()
+    status: int
+    body: bytes
+    location: str | None = None
 
-    def add(self, sock: Any) -> None:
-        if isinstance(sock, socket.socket):
-            with self._lock:
-                self._sockets.add(sock)
-
-    def shut_down_all(self) -> None:
-        with self._lock:
-            sockets = list(self._sockets)
-        for sock in sockets:
-            # The plain socket call, also on TLS sockets: it acts on the descriptor and wakes a blocked read.
-            with contextlib.suppress(OSError, ValueError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
 
 
-def _watched(connection_class: type, registry: _SocketRegistry) -> type:
+class TransportFailure(Exception):
+    """No usable answer. ``kind`` names the failure (see _transport_failures.py), ``reason`` the library's words,
+    ``sent`` whether the request may have reached the server, ``budget`` the deadline's seconds."""
+
+    def __init__(self, kind: str, reason: str, sent: bool, budget: float) -> None:
+        super().__init__(f"{kind}: {reason}")
+        self.kind, self.reason, self.sent, self.budget = kind, reason, sent, budget
+
+
+class Transport:
+    """One session to one server: credentials, TLS, proxies; ``call`` makes a request within a deadline."""
+
+    def __init__(self, connection: ConnectionSettings) -> None:
+        self.connection = connection
+        self.session = requests.Session()
+        # Environment settings are applied by hand below: with trust_env requests would also read .netrc and hand
+        # its credentials to whatever host the URL names.
+        self.session.trust_env = False
+        self.adapter = WatchedAdapter()
+        self.session.mount("https://", self.adapter)
+        self.session.mount("http://", self.adapter)
+        self.session.verify = connection.verify
+        if connection.use_proxy:
+            from ansible_collections.abraflexi.flexi.plugins.module_utils._proxies import environment_proxies
+
+            self.session.proxies = environment_proxies(connection.base_url)
+        self.session.headers.update({"Accept": "application/xml", "User-Agent": USER_AGENT})
+        if connection.username:
+            # As UTF-8 bytes (RFC 7617): given str, requests encodes Latin-1 and fails on e.g. "ř" or "€".
+            self.session.auth = (connection.username.encode("utf-8"), (connection.password or "").encode("utf-8"))
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def close(self) -> None:
+        self.session.close()
+
+    @staticmethod
+    def wire_url(url: str) -> str:
+        """``url`` as requests will send it (host normalised, path re-quoted)."""
+        prepared = requests.models.PreparedRequest()
+        prepared.prepare_url(url, None)
+        return prepared.url
+
+    def call(self, method: str, url: str, budget: float, retry: bool, **kwargs: Any) -> Answer:
+        """One request, retried (when ``retry``) on connection errors and 502/503/504, all within ``budget`` s."""
+        deadline = Deadline(budget)
+        attempts = len(RETRY_DELAYS) + 1 if retry else 1
+        sent = False  # whether any attempt may have reached the server
+        for attempt in range(attempts):
+            last_attempt = attempt == attempts - 1
+            try:
+                answer = self._send(method, url, deadline, **kwargs)
+            except TransportFailure as failure:
+                failure.sent = sent = sent or failure.sent
+                # Connection errors are retried; a failed connect only while time is left.
+                retryable = failure.kind == "connection" or (failure.kind == "no connection" and not deadline.expired())
+                if not retryable or last_attempt or not self._pause(attempt, deadline):
+                    raise
+                continue
+            sent = True
+            if answer.status in RETRY_STATUSES and not last_attempt and self._pause(attempt, deadline):
+                continue
+            return answer
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, attempt: int, deadline: Deadline) -> bool:
+        delay = RETRY_DELAYS[attempt]
+        # Bounded backoff: never pause past the deadline.
+        if deadline.remaining() <= delay:
+            return False
+        self.sleep(delay)
+        return True
+
+    def _send(self, method: str, url: str, deadline: Deadline, **kwargs: Any) -> Answer:
+        try:
+            with self.adapter.watch(deadline), warnings.catch_warnings():
+                if self.connection.verify is False:
+                    # The user turned verification off on purpose (validate_certs: false); urllib3 would repeat
+                    # that on stderr for every request. Only for this request: the filter ends with the block.
+                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                with self.session.request(
+                    method, url, timeout=deadline.remaining(), stream=True, allow_redirects=False, **kwargs
+                ) as response:
+                    answer = Answer(response.status_code, _read_limited(response), response.headers.get("Location"))
+        except Exception as exc:  # every library failure becomes a TransportFailure
+            from ansible_collections.abraflexi.flexi.plugins.module_utils._transport_failures import classify
+
+            raise classify(exc, deadline) from None
+        if deadline.expired():
+            # The deadline cut the connection, or passed while the answer was still coming: whatever was read so
+            # far is not the answer (a body delimited by the connection's end looks complete when cut).
+            raise TransportFailure("timeout", "", True, deadline.budget)
+        return answer
+
+
+def _read_limited(response: Any) -> bytes:
+    body = bytearray()
+    for chunk in response.iter_content(chunk_size=65536):
+        body.extend(chunk)
+        if len(body) > MAX_BODY_BYTES:
+            break  # the XML reader rejects it; no need to read the rest
+    return bytes(body)
+
+
+def _watched(connection_class: type, register: Callable[[Any], None]) -> type:
     class WatchedConnection(connection_class):  # type: ignore[misc,valid-type]
         def _new_conn(self) -> Any:
             sock = super()._new_conn()
-            registry.add(sock)
+            register(sock)
             return sock
 
         def connect(self) -> None:
             super().connect()
-            registry.add(self.sock)  # the TLS socket that replaced the plain one, if any
+            register(self.sock)  # the TLS socket that replaced the plain one, if any
 
     return WatchedConnection
 
 
 class WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
-    """requests' adapter with redirects and retries off, whose requests end at their deadline."""
+    """requests' adapter without retries of its own, whose requests end at their deadline."""
 
     def __init__(self) -> None:
-        self.sockets = _SocketRegistry()
-        plain = _watched(HTTPConnection, self.sockets)
-        secure = _watched(HTTPSConnection, self.sockets)
+        # The sockets this adapter opened, held weakly so closed connections are forgotten.
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._lock = threading.Lock()
+        plain = _watched(HTTPConnection, self._register)
+        secure = _watched(HTTPSConnection, self._register)
         self._pool_classes = {
             "http": type("WatchedPool", (HTTPConnectionPool,), {"ConnectionCls": plain}),
             "https": type("WatchedTlsPool", (HTTPSConnectionPool,), {"ConnectionCls": secure}),
@@ -101,10 +213,22 @@ class WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
             manager.pool_classes_by_scheme = self._pool_classes
         return manager
 
+    def _register(self, sock: Any) -> None:
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.add(sock)
+
+    def _shut_down_all(self) -> None:
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            # The plain socket call, also on TLS sockets: it acts on the descriptor and wakes a blocked read.
+            with contextlib.suppress(OSError, ValueError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
     @contextlib.contextmanager
     def watch(self, deadline: Deadline) -> Iterator[None]:
         """Shut this adapter's sockets down if the block is still running when ``deadline`` passes."""
-
         done = threading.Event()
 
         def cut_when_due() -> None:
@@ -112,7 +236,7 @@ class WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
             try:
                 if not done.wait(min(deadline.remaining(), threading.TIMEOUT_MAX)):
                     deadline.cut = True
-                    self.sockets.shut_down_all()
+                    self._shut_down_all()
             except BaseException:  # the request still ends at its socket timeout
                 pass
 
@@ -122,8 +246,3 @@ class WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
             yield
         finally:
             done.set()
-
-
-def watched_adapter() -> WatchedAdapter:
-    """A new WatchedAdapter (one per client: its socket registry belongs to one task)."""
-    return WatchedAdapter()

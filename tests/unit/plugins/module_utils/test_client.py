@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient, environment_proxies
+from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
+from ansible_collections.abraflexi.flexi.plugins.module_utils._proxies import environment_proxies
 from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import build_document
 
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils._transport import Deadline, watched_adapter
+from ansible_collections.abraflexi.flexi.plugins.module_utils._transport import Deadline, WatchedAdapter
 from tests.support.paths import PATHS, run_on
 
 
@@ -26,7 +26,7 @@ def test_a_deadline_too_far_for_a_timer_raises_nothing_in_its_thread(monkeypatch
     monkeypatch.setattr(threading, "excepthook", raised.append)
     before = set(threading.enumerate())
 
-    with watched_adapter().watch(Deadline(10000000000000)):
+    with WatchedAdapter().watch(Deadline(10000000000000)):
         pass
     for thread in set(threading.enumerate()) - before:
         thread.join(5)
