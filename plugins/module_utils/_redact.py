@@ -5,10 +5,9 @@
 """The one scrubber every message, body and diff passes before it leaves a module (internal).
 
 A secret is found by construction, not by a list of whole spellings: each of its characters may be written as
-itself or as any escape a server uses (character references with or without leading zeros, the named references
-of XML, percent-encoding of its UTF-8 bytes in either case, JSON and Python escapes), each character its own way,
-and the escapes themselves escaped once more. The secret's base64 (standard and URL-safe, with or without padding)
-and hex are found the same way.
+itself or as any escape a server uses, each character its own way (see _escapes.py), and the secret's base64
+(standard and URL-safe, with or without padding) and hex are found the same way. Text without any escape mark is
+searched for the secret as written, so a run that quotes no escaped text never builds the escape patterns.
 """
 
 from __future__ import annotations
@@ -21,57 +20,9 @@ from typing import Any
 
 MASK = "********"
 
-# The characters escapes are made of, as they read once the escape itself is escaped again.
-_AMP = r"(?:&amp;|&#0*38;|&#[xX]0*26;|%26|&)"
-_HASH = r"(?:%23|#)"
-_SEMI = r"(?:%3[bB]|;)"
-_PERCENT = r"(?:%25|%)"
-_BACKSLASH = r"(?:\\\\|%5[cC]|\\)"
-_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
-_SHORT = {'"': '"', "\\": r"\\", "/": "/", "'": "'", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
-
-
-def _hex(value: int, width: int = 1) -> str:
-    """``value`` in hex digits as a pattern that takes either case."""
-    return "".join(f"[{digit}{digit.upper()}]" if digit.isalpha() else digit for digit in f"{value:0{width}x}")
-
-
-def _utf16(code: int) -> list[int]:
-    if code < 0x10000:
-        return [code]
-    code -= 0x10000
-    return [0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)]
-
-
-@functools.lru_cache(maxsize=4096)
-def _character(char: str) -> str:
-    """Every way one character is written in the text we quote, as a pattern."""
-    code = ord(char)
-    ways = [
-        f"{_AMP}{_HASH}0*{code}{_SEMI}",
-        f"{_AMP}{_HASH}[xX]0*{_hex(code)}{_SEMI}",
-        "".join(f"{_PERCENT}{_hex(byte, 2)}" for byte in char.encode("utf-8", errors="surrogatepass")),
-        "".join(rf"{_BACKSLASH}u{_hex(unit, 4)}" for unit in _utf16(code)),
-        rf"{_BACKSLASH}U{_hex(code, 8)}",
-    ]
-    if code < 0x100:
-        ways.append(rf"{_BACKSLASH}x{_hex(code, 2)}")
-    if char in _NAMED:
-        ways.append(f"{_AMP}{_NAMED[char]}{_SEMI}")
-    if char in _SHORT:
-        ways.append(f"{_BACKSLASH}{_SHORT[char]}")
-    if char == " ":
-        ways.append(r"(?:\+|%2[bB])")
-    ways.append(re.escape(char))
-    return f"(?:{'|'.join(ways)})"
-
-
-def _spelled(text: str) -> str:
-    return "".join(_character(char) for char in text)
-
 
 @functools.lru_cache(maxsize=256)
-def _base64_forms(secret: str) -> frozenset[str]:
+def base64_forms(secret: str) -> frozenset[str]:
     """The secret's bytes in base64, standard and URL-safe, without padding (the pattern makes it optional)."""
     forms = set()
     for encoding in ("utf-8", "latin-1"):  # requests writes Basic credentials given as text in Latin-1
@@ -83,17 +34,7 @@ def _base64_forms(secret: str) -> frozenset[str]:
     return frozenset(form.rstrip("=") for form in forms)
 
 
-@functools.lru_cache(maxsize=256)
-def _pattern(secret: str) -> re.Pattern[str]:
-    """One pattern for every spelling of ``secret``; the lookahead finds overlapping matches too."""
-    padding = f"(?:{_character('=')}){{0,2}}"
-    forms = [_spelled(secret)]
-    forms += [_spelled(form) + padding for form in sorted(_base64_forms(secret), key=len, reverse=True)]
-    forms.append(_hex_digits(secret.encode("utf-8", errors="surrogatepass").hex()))
-    return re.compile(f"(?=({'|'.join(forms)}))")
-
-
-def _hex_digits(text: str) -> str:
+def hex_digits(text: str) -> str:
     return "".join(f"[{char}{char.upper()}]" if char.isalpha() else char for char in text)
 
 
@@ -111,7 +52,7 @@ def basic_auth_tokens(username: str | None, password: str | None) -> set[str]:
     if not username or not password:
         return set()
     pair = f"{username}:{password}"
-    return {form for form in _base64_forms(pair) for form in (form, form + "=" * (-len(form) % 4))}
+    return {form for form in base64_forms(pair) for form in (form, form + "=" * (-len(form) % 4))}
 
 
 def redact(value: Any, secrets: Iterable[str | None]) -> Any:
@@ -128,10 +69,12 @@ _ESCAPE_MARKS = re.compile(r"[&%\\+]")
 
 def _spans(text: str, secrets: tuple[str, ...]) -> list[tuple[int, int]]:
     if _ESCAPE_MARKS.search(text):
-        return [match.span(1) for secret in secrets for match in _pattern(secret).finditer(text) if match.group(1)]
+        from ansible_collections.abraflexi.flexi.plugins.module_utils._escapes import pattern
+
+        return [match.span(1) for secret in secrets for match in pattern(secret).finditer(text) if match.group(1)]
     spans = []
     for secret in secrets:
-        for form in (secret, *_base64_forms(secret)):
+        for form in (secret, *base64_forms(secret)):
             start = text.find(form)
             while start >= 0:
                 end = start + len(form)
@@ -145,7 +88,7 @@ def _spans(text: str, secrets: tuple[str, ...]) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=256)
 def _hex_pattern(secret: str) -> re.Pattern[str]:
-    return re.compile(f"(?=({_hex_digits(secret.encode('utf-8', errors='surrogatepass').hex())}))")
+    return re.compile(f"(?=({hex_digits(secret.encode('utf-8', errors='surrogatepass').hex())}))")
 
 
 def _masked(text: str, secrets: tuple[str, ...]) -> str:

@@ -13,6 +13,7 @@ as a ``TransportFailure`` naming its kind; the caller words it.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -93,7 +94,8 @@ class Transport:
         self.session.mount("https://", self.adapter)
         self.session.mount("http://", self.adapter)
         self.session.verify = connection.verify
-        if connection.use_proxy:
+        # Proxy variables are parsed only when the environment has any (urllib reads every *_proxy, either case).
+        if connection.use_proxy and any(name.lower().endswith("_proxy") for name in os.environ):
             from ansible_collections.abraflexi.flexi.plugins.module_utils._proxies import environment_proxies
 
             self.session.proxies = environment_proxies(connection.base_url)
