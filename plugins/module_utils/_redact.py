@@ -7,7 +7,8 @@
 A secret is found by construction, not by a list of whole spellings: each of its characters may be written as
 itself or as any escape a server uses, each character its own way (see _escapes.py), and the secret's base64
 (standard and URL-safe, with or without padding) and hex are found the same way. Text without any escape mark is
-searched for the secret as written, so a run that quotes no escaped text never builds the escape patterns.
+searched for the secret as written, so a run that quotes no escaped text never builds the escape patterns (their
+regular expressions take tens of milliseconds to compile).
 """
 
 from __future__ import annotations
@@ -63,12 +64,13 @@ def redact(value: Any, secrets: Iterable[str | None]) -> Any:
     return _redact(value, ordered)
 
 
-# Every escape holds one of these; text without them can hold a secret only as written (or its base64 or hex).
-_ESCAPE_MARKS = re.compile(r"[&%\\+]")
+# Every escape starts like one of these: a character reference, a named one, a percent escape, a backslash escape.
+# Text without any (and without "+" where a secret holds a space) can hold a secret only as written.
+_ESCAPE_STARTS = re.compile(r"&(?:#|[A-Za-z]+;)|%[0-9A-Fa-f]{2}|\\")
 
 
 def _spans(text: str, secrets: tuple[str, ...]) -> list[tuple[int, int]]:
-    if _ESCAPE_MARKS.search(text):
+    if _ESCAPE_STARTS.search(text) or ("+" in text and any(" " in secret for secret in secrets)):
         from ansible_collections.abraflexi.flexi.plugins.module_utils._escapes import pattern
 
         return [match.span(1) for secret in secrets for match in pattern(secret).finditer(text) if match.group(1)]
