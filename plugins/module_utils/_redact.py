@@ -84,13 +84,21 @@ def _spans(text: str, secrets: tuple[str, ...]) -> list[tuple[int, int]]:
                     end += 1
                 spans.append((start, end))
                 start = text.find(form, start + 1)
-        spans += [match.span(1) for match in _hex_pattern(secret).finditer(text)]
+        spans += _hex_spans(text, secret)
     return spans
 
 
-@functools.lru_cache(maxsize=256)
-def _hex_pattern(secret: str) -> re.Pattern[str]:
-    return re.compile(f"(?=({hex_digits(secret.encode('utf-8', errors='surrogatepass').hex())}))")
+def _hex_spans(text: str, secret: str) -> list[tuple[int, int]]:
+    """Where the secret's UTF-8 bytes stand in hex, in either case."""
+    digits = secret.encode("utf-8", errors="surrogatepass").hex()
+    if not text.isascii():  # lower() may change the length of other text; a pattern keeps the positions
+        return [match.span(1) for match in re.finditer(f"(?=({hex_digits(digits)}))", text)]
+    lowered, spans = text.lower(), []
+    start = lowered.find(digits)
+    while start >= 0:
+        spans.append((start, start + len(digits)))
+        start = lowered.find(digits, start + 1)
+    return spans
 
 
 def _masked(text: str, secrets: tuple[str, ...]) -> str:
