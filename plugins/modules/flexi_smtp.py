@@ -227,6 +227,7 @@ response:
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import PASSWORD_FIELD, field_argument_spec
 from ansible_collections.abraflexi.flexi.plugins.module_utils._mail_check import (
     send_test_mail,
     should_send_test_mail,
@@ -242,17 +243,11 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings imp
 from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import check_recipient
 
 ARGUMENT_SPEC = {
-    "host": {"type": "str"},
-    "port": {"type": "int"},
-    "smtp_username": {"type": "str"},
-    "smtp_password": {"type": "str", "no_log": True},
-    "update_password": {"type": "str", "choices": ["on_create", "always"], "default": "on_create", "no_log": False},
-    "default_from": {"type": "str"},
-    "encryption_mode": {"type": "str", "choices": ["NEVER", "STARTTLS", "TLS", "SSL"]},
+    **field_argument_spec(),
     "test_email": {"type": "str"},
     "test_email_when": {"type": "str", "choices": ["changed", "always"], "default": "changed"},
 }
-SECRET_OPTIONS = ("smtp_password",)
+SECRET_OPTIONS = (PASSWORD_FIELD.option,)
 
 
 def run(task: Task) -> None:

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import NO_HTTP_STATUS
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import SETTINGS_FIELDS
 from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK
-from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import CHANGED_PASSWORD, MANAGED_OPTIONS
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import CHANGED_PASSWORD
 
 FORMAT_VERSION = 1
 
-# Columns: the options flexi_smtp manages, the connection ones (host, port, encryption) first, then the password.
-# Options a later module version may add are in MANAGED_OPTIONS already; fields nobody knows follow, sorted.
-_COLUMN_RANK = {"host": 0, "port": 1, "encryption_mode": 2}
-FIELDS = (*sorted(MANAGED_OPTIONS, key=lambda name: _COLUMN_RANK.get(name, len(_COLUMN_RANK))), "password")
+# Columns: the fields flexi_smtp compares, in the field table's order, then the password. Fields nobody knows (a
+# result from another version of the module) follow, sorted.
+FIELDS = (*(smtp_field.option for smtp_field in SETTINGS_FIELDS), "password")
 
 # Host status from its checks: the first of these that any check has.
 STATUS_ORDER = ("failed", "unreachable", "drifted", "in_sync", "skipped")

@@ -14,18 +14,15 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import PASSWORD_FIELD, SETTINGS_FIELDS
 from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import COUNTED
 
 FILE_NAMES = {"json": "drift-report.json", "markdown": "drift-report.md", "html": "drift-report.html"}
 FORMAT_LABELS = {"json": "JSON", "markdown": "Markdown", "html": "HTML"}
-# Column titles; a field without one (a later module version may add some) is titled by its name.
+# Column titles from the field table; a field it does not know (from another module version) is titled by its name.
 FIELD_LABELS = {
-    "host": "SMTP host",
-    "port": "Port",
-    "encryption_mode": "Encryption",
-    "smtp_username": "SMTP login",
-    "default_from": "Default sender",
-    "password": "Password",
+    **{smtp_field.option: smtp_field.label for smtp_field in SETTINGS_FIELDS},
+    "password": PASSWORD_FIELD.label,
 }
 
 
