@@ -17,6 +17,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import NO_
 from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import SETTINGS_FIELDS
 from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK
 from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import CHANGED_PASSWORD
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import CONTROL_CHARACTERS
 
 FORMAT_VERSION = 1
 
@@ -40,7 +41,6 @@ _SECRET_PAIR = re.compile(
 _SECRET_ELEMENT = re.compile(
     r"<(?P<tag>[\w:-]*(?:pass|secret|token)[\w:-]*)(?P<attrs>\s[^>]*)?>(?P<value>[^<]+)</(?P=tag)>", re.I
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_TEXT = 1000
 MAX_LABEL = 120
 
@@ -57,15 +57,23 @@ def is_secret_name(name: str) -> bool:
 def scrub_text(text: str, limit: int = MAX_TEXT) -> str:
     """Mask credentials in URLs, ``password=...`` style pairs and password-like XML elements; trim to ``limit``.
 
-    Control characters other than tab and newline are shown as ``\\xNN`` (browsers would drop or replace them).
+    Control characters other than tab and newline are shown as ``\\xNN`` or ``\\uNNNN`` (browsers would drop or
+    replace them).
     """
-    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+    text = CONTROL_CHARACTERS.sub(_shown_control, text)
     text = _URL_USERINFO.sub(r"\1", text)
     text = _SECRET_PAIR.sub(_mask_pair, text)
     text = _SECRET_ELEMENT.sub(lambda match: f"<{match['tag']}{match['attrs'] or ''}>{MASK}</{match['tag']}>", text)
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
     return text
+
+
+def _shown_control(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in "\t\n":
+        return char
+    return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
 
 
 def _mask_pair(match: re.Match[str]) -> str:
