@@ -253,6 +253,10 @@ SECRET_OPTIONS = (PASSWORD_FIELD.option,)
 def run(task: Task) -> None:
     """Read, compare, write what differs (not in check mode), then send the test mail if asked."""
     params = task.params
+    # The result is also what a failure returns (with msg, status, method, url and response added), and diff and
+    # test_email are returned always: so it holds every key from the start and each step brings it up to date.
+    # A failed write still shows the settings read and the diff planned; a failed test mail shows changed=true and
+    # the settings saved, as its message says.
     result = task.result
     result.update(
         changed=False,
@@ -263,6 +267,7 @@ def run(task: Task) -> None:
     connection = connection_settings(params)
     desired = desired_settings(params)
     recipient = params["test_email"] and check_recipient("test_email", params["test_email"])
+    result["test_email"] = test_mail_result(recipient)  # the address as the mail goes to it: stripped
     with FlexiClient(connection) as client:
         current = client.read_settings()
         for warning in stored_value_warnings(current):
