@@ -229,7 +229,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._client import Fle
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
 from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import PASSWORD_FIELD, field_argument_spec
 from ansible_collections.abraflexi.flexi.plugins.module_utils._mail_check import (
-    send_test_mail,
+    check_mail_delivery,
     should_send_test_mail,
     test_mail_result,
 )
@@ -250,7 +250,7 @@ ARGUMENT_SPEC = {
 SECRET_OPTIONS = (PASSWORD_FIELD.option,)
 
 
-def run(task: Task) -> None:
+def apply_smtp_settings(task: Task) -> None:
     """Read, compare, write what differs (not in check mode), then send the test mail if asked."""
     params = task.params
     # The result is also what a failure returns (with msg, status, method, url and response added), and diff and
@@ -279,11 +279,15 @@ def run(task: Task) -> None:
             client.write_settings(build_document(plan.fields_to_send, plan.password_to_send))
         result.update(changed=plan.changed, settings=plan.predicted.as_dict())
         if should_send_test_mail(recipient, params["test_email_when"], plan.changed, task.check_mode):
-            result["test_email"] = send_test_mail(client, recipient, settings_saved=plan.changed)
+            result["test_email"] = check_mail_delivery(client, recipient, settings_saved=plan.changed)
+
+
+# What a task of this module does, for the action plugin to run in the controller (plugin_utils/_direct.py).
+TASK_FUNCTION = apply_smtp_settings
 
 
 def main() -> None:
-    FlexiModule(ARGUMENT_SPEC, SECRET_OPTIONS).run(run)
+    FlexiModule(ARGUMENT_SPEC, SECRET_OPTIONS).run(apply_smtp_settings)
 
 
 if __name__ == "__main__":

@@ -97,7 +97,7 @@ def md_text(text: str) -> str:
 def md_code(text: str) -> str:
     """A value as a code span (shown literally), safe in a table cell."""
     text = " ".join(str(text).split()).replace("|", "\\|")
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    longest = max((len(ticks) for ticks in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
