@@ -10,7 +10,7 @@ import datetime
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import NO_HTTP_STATUS
@@ -125,16 +125,10 @@ class Check:
     hidden: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "task": self.task,
-            "item": self.item,
-            "status": self.status,
-            "check_mode": self.check_mode,
-            "target": dict(self.target),
-            "fields": {name: dict(state) for name, state in self.fields.items()},
-            "msg": self.msg,
-            "hidden": self.hidden,
-        }
+        """The check as the report holds it, under its host."""
+        copied = asdict(self)
+        keys = ("task", "item", "status", "check_mode", "target", "fields", "msg", "hidden")
+        return {key: copied[key] for key in keys}
 
 
 def password_states(before: Mapping[str, Any], after: Mapping[str, Any], check_mode: bool) -> dict[str, Any]:
