@@ -22,7 +22,6 @@ author:
 extends_documentation_fragment:
   - abraflexi.flexi.connection
   - abraflexi.flexi.attributes
-  - abraflexi.flexi.direct_execution
   - abraflexi.flexi.attributes.CHECK_MODE
 options:
   host:

@@ -18,7 +18,6 @@ author:
 extends_documentation_fragment:
   - abraflexi.flexi.connection
   - abraflexi.flexi.attributes
-  - abraflexi.flexi.direct_execution
   - abraflexi.flexi.attributes.READ_ONLY
 seealso:
   - module: abraflexi.flexi.flexi_smtp
