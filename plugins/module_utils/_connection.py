@@ -17,14 +17,13 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import basic_auth_token
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import CONTROL_CHARACTERS
 
 DEFAULT_TIMEOUT = 30
 # The optional scheme in front of a URL's userinfo.
 _SCHEME = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?")
 # A host name (letters of any script, digits, "-", "_", "."), or an IPv6 literal (urlsplit() strips the brackets).
 _HOSTNAME = re.compile(r"[\w.-]+|[0-9A-Fa-f:.]+(?:%[\w.~-]+)?")
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 # requests' "verify": True, False, or the path of a CA bundle.
 Verify = Union[bool, str]
@@ -146,7 +145,7 @@ def _base_url(url: str) -> str:
 
 
 def _no_controls(option: str, text: str) -> str:
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTERS.search(text):
         raise FlexiError(f"{option} must not contain control characters or line breaks; got {text!r}.")
     return text
 

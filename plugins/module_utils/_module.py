@@ -4,7 +4,7 @@
 # Internal to abraflexi.flexi: not a public API; it may change in any release.
 """The base of every module: connection options, secrets, dependency check, failures (internal to abraflexi.flexi).
 
-A module is its options, its documentation and a ``run(task)`` function. ``execute`` runs that function and turns
+A module is its options, its documentation and a task function, ``f(task)``. ``execute`` runs that function and turns
 whatever it raises into the module's failure, masked; ``FlexiModule`` does that inside ``AnsibleModule``.
 """
 
@@ -39,7 +39,8 @@ class Task:
         self.warnings.append(text)
 
 
-Run = Callable[[Task], None]
+# What a module does with one task: reads task.params, fills task.result, raises FlexiError on failure.
+TaskFunction = Callable[[Task], None]
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,12 @@ class Outcome:
     exception: str | None = None
 
 
-def execute(run: Run, params: Mapping[str, Any], check_mode: bool, secrets: set[str]) -> Outcome:
-    """Run ``run`` on params; a FlexiError or any other exception becomes a failure with msg, status, method, url."""
+def execute(task_function: TaskFunction, params: Mapping[str, Any], check_mode: bool, secrets: set[str]) -> Outcome:
+    """Run ``task_function`` on params; a FlexiError or any other exception becomes a failure (msg, status, ...)."""
     task = Task(params, check_mode)
     exception = None
     try:
-        run(task)
+        task_function(task)
     except FlexiError as exc:
         result = {**task.result, **exc.fail_kwargs()}
     except Exception as exc:  # a bug or a library failure we did not foresee: still a clean, masked failure
@@ -73,7 +74,7 @@ def execute(run: Run, params: Mapping[str, Any], check_mode: bool, secrets: set[
 
 
 class FlexiModule(AnsibleModule):
-    """AnsibleModule with the connection options, every secret of the task masked, and ``run`` wired in."""
+    """AnsibleModule with the connection options, every secret of the task masked, and a task function wired in."""
 
     def __init__(self, argument_spec: Mapping[str, Any], secret_options: tuple[str, ...] = ()) -> None:
         self.secret_options = secret_options
@@ -92,13 +93,13 @@ class FlexiModule(AnsibleModule):
         secrets = self._register_secrets()
         super().fail_json(**redact({"msg": msg, **kwargs}, secrets))
 
-    def run(self, run: Run) -> NoReturn:
-        """Check the libraries, execute ``run`` and exit with its result or failure."""
+    def run(self, task_function: TaskFunction) -> NoReturn:
+        """Check the libraries, execute ``task_function`` and exit with its result or failure."""
         missing = missing_library()
         if missing:
             self.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
         secrets = self._register_secrets()
-        outcome = execute(run, self.params, self.check_mode, secrets)
+        outcome = execute(task_function, self.params, self.check_mode, secrets)
         for warning in outcome.warnings:
             self.warn(warning)
         if outcome.failed:

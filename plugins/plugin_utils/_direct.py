@@ -5,7 +5,7 @@
 """Direct execution: run a module's code in the controller process when the task runs on the controller anyway.
 
 A task on the ``local`` connection would fork a Python process that imports ansible-core's module code, requests
-and lxml all over again to make one HTTP request. ``DirectAction`` runs the module's ``run`` function in the worker
+and lxml all over again to make one HTTP request. ``DirectAction`` runs the module's ``TASK_FUNCTION`` in the worker
 instead, with the same argument validation, masking and result shape as ``FlexiModule``; every other task (another
 connection, ``async``, ``become``, ``abraflexi_direct_execution: false``, or a controller without requests and
 lxml) goes the usual way through ``ansible.builtin.normal``.
@@ -91,7 +91,7 @@ def run_module_code(
         if isinstance(validation.errors[0], UnsupportedError):
             msg = f"Unsupported parameters for ({module_name}) module: {msg}"
         return finish({"failed": True, "msg": msg}, params, [], no_log_values, inject_invocation)
-    outcome = execute(module_code.run, params, check_mode, no_log_values)
+    outcome = execute(module_code.TASK_FUNCTION, params, check_mode, no_log_values)
     result = dict(outcome.result)
     if outcome.failed:
         result["failed"] = True

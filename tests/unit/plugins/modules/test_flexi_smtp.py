@@ -89,6 +89,14 @@ def test_check_mode_never_sends_a_test_mail(configured, run_module, module_args)
     assert configured.test_mail_requests() == []
 
 
+def test_recipient_is_returned_without_surrounding_space_when_no_mail_is_sent(configured, run_module, module_args):
+    args = {**module_args, **DESIRED, "test_email": "  it@example.com \n"}
+
+    result = run_module("flexi_smtp", args)
+
+    assert result["test_email"] == {"sent": False, "recipient": "it@example.com"}
+
+
 def test_diff_shows_before_and_after_of_given_fields_only(configured, run_module, module_args):
     result = run_module("flexi_smtp", {**module_args, "port": 587, "host": "smtp.example.com"}, diff=True)
 
