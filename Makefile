@@ -24,7 +24,8 @@ TOOLS_VENV := .venv-tools
 TOOLS_BIN := $(TOOLS_VENV)/bin
 TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-lint.txt constraints-lint.txt | sha1sum | cut -c1-12)
 # Tools that call other tools by name (antsibull-docs runs ansible-doc) find the pinned ones first. ansible-lint
-# installs the collection it lints into Ansible's home: keep that in .tmp, where no other tool or checkout sees it.
+# installs the collection it lints into Ansible's home: keep that in .tmp, where no other tool or checkout sees it,
+# and give ansible-lint only that collections path (with .tmp/collections too it finds the collection twice).
 TOOLS_ENV := PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.tmp/collections" \
 	ANSIBLE_HOME="$(CURDIR)/.tmp/ansible-home"
 
@@ -145,7 +146,8 @@ lint: venv tools-venv collection-link
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TOOLS_BIN)/yamllint --strict .
-	$(TOOLS_ENV) $(TOOLS_BIN)/ansible-lint --profile production --strict
+	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.tmp/ansible-home/collections" \
+		$(TOOLS_BIN)/ansible-lint --profile production --strict
 	$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
 	$(MAKE) --no-print-directory changelog-check
 
@@ -155,9 +157,23 @@ matrix-venvs: venv tools-venv $(foreach version,$(MATRIX),$(CORE_STAMP_$(version
 
 # ansible-test makes a venv for each sanity test and bootstraps pip in it with a script it downloads; the host is
 # unreachable from our machines, so put the offline stand-in (tools/get_pip_bootstrap.py) where each version's
-# ansible-test looks first (the pip version it pins differs: 23.1.2 up to 2.17, newer after).
+# ansible-test looks first (the pip version it pins differs: 23.1.2 up to 2.17, newer after). Says only what it
+# adds. Every matrix cell depends on it, so `make matrix` runs it once, in its sub-make.
 pip-bootstrap: matrix-venvs
 	$(foreach version,$(MATRIX),$(CORE_BIN_$(version))/python tools/install_get_pip.py;)
+
+# ansible-test runs its tests in the en_US.UTF-8 locale and warns at every start where the machine lacks it (Debian
+# images have only C.UTF-8; setting LC_ALL does not help, ansible-test asks for en_US.UTF-8 by name): add it with
+# localedef (Debian's locales package, root), or say once that ansible-test will warn.
+.PHONY: test-locale
+test-locale:
+	@locale -a 2>/dev/null | grep -qix 'en_US\.utf-\?8' || if [ "$$(id -u)" = 0 ]; then \
+		echo "Adding the en_US.UTF-8 locale for ansible-test (localedef)"; \
+		test -e /usr/share/i18n/locales/en_US || { apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends locales; }; \
+		localedef -i en_US -f UTF-8 en_US.UTF-8; \
+	else echo "No en_US.UTF-8 locale: ansible-test will warn that it uses C.UTF-8 (as root, \`make test-locale\`" \
+		"adds it)"; fi
 
 # One target per matrix cell, so `make -j2` runs them side by side:
 #   sanity-VERSION             ansible-test sanity, no ignore files, on the controller Python of that venv
@@ -166,12 +182,12 @@ SANITY_CELLS := sanity-2.16 sanity-2.21
 UNITS_CELLS := $(foreach version,$(MATRIX),$(foreach python,$(UNITS_PYTHONS_$(version)),units-$(version)-$(python)))
 .PHONY: $(SANITY_CELLS) $(UNITS_CELLS) integration-2.16-py3.9
 
-$(SANITY_CELLS): sanity-%: pip-bootstrap
+$(SANITY_CELLS): sanity-%: pip-bootstrap test-locale
 	$(call ansible_test,sanity,$*,$(CORE_PYTHON_$*))
 
 cell_version = $(word 1,$(subst -, ,$*))
 cell_python = $(word 2,$(subst -, ,$*))
-$(UNITS_CELLS): units-%: pip-bootstrap
+$(UNITS_CELLS): units-%: pip-bootstrap test-locale
 	$(call ansible_test,units,$(cell_version),$(cell_python))
 
 # ansible-test sanity on the oldest and the newest ansible-core: 2.16 on Python 3.12, 2.21 on Python 3.13.
@@ -192,7 +208,7 @@ integration-2.16-py3.9: matrix-venvs collection-link
 integration-matrix: integration-2.16-py3.9
 
 # The whole matrix, two cells at a time; each cell's output comes in one piece when it ends.
-matrix: matrix-venvs pip-bootstrap
+matrix: matrix-venvs
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(SANITY_CELLS) $(UNITS_CELLS) integration-matrix
 
 # The collection's unit tests alone, with plain pytest (fast feedback while coding; `make test` runs them through
