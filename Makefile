@@ -266,10 +266,21 @@ build: tools-venv
 galaxy-import: build
 	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/galaxy_import.py $(BUILD_DIR)/abraflexi-flexi-*.tar.gz
 
-# Debian's Chromium for the drift report's browser tests (tests/audit/), installed when missing (needs root).
+# The browser of the drift report's tests (tests/audit/). CHROMIUM=/path/to/chromium (or chrome) uses one you
+# have and installs nothing; otherwise Debian's chromium, when missing, without recommended packages (25 packages,
+# about 400 MB; apt-get, so root).
+CHROMIUM ?=
+export CHROMIUM
 .PHONY: chromium
 chromium:
-	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@if [ -n "$(CHROMIUM)" ]; then \
+		test -x "$(CHROMIUM)" || { echo "CHROMIUM=$(CHROMIUM) is not an executable file" >&2; exit 1; }; \
+	elif ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" != 0 ]; then echo "Chromium is missing: run \`make chromium\` as root (apt-get install" \
+			"chromium), or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
+		echo "Installing Debian's chromium for the drift report's browser tests (apt-get, no recommends)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	fi
 
 # Everything CI checks (.ci/run): lint, generated docs current, every pytest test (unit, emulator, integration,
 # packaging, ecosystem; the scenario roles with ansible-playbook of ansible-core 2.21), the version matrix
