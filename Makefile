@@ -295,6 +295,17 @@ test: lint docs-check chromium matrix-venvs
 demo: venv
 	$(BIN)/python -m tests.demo
 
+# The Flexi emulator on https://127.0.0.1:5434 (EMULATOR_PORT=0 picks a free port) with an SMTP sink that takes
+# every test mail, until Ctrl-C. Prints the connection options, the CA for ca_path and where mail goes, and writes
+# an inventory for the README's first playbook and examples/provision_smtp.yml into .tmp/emulator/.
+EMULATOR_PORT ?= 5434
+EMULATOR_DIR := .tmp/emulator
+.PHONY: emulator
+emulator: venv
+	@mkdir -p $(EMULATOR_DIR)
+	@$(BIN)/python -m tests.emulator --port $(EMULATOR_PORT) --tls --cert-dir "$(abspath $(EMULATOR_DIR))" \
+		--smtp-sink tls --inventory $(EMULATOR_DIR)/inventory.yml --banner --lifetime 0
+
 # Performance benchmark (issue 7): flexi_smtp against hand-written ansible.builtin.uri tasks on the emulator; prints
 # the tables of docs/performance.md, raw numbers in bench/output/. A few minutes; BENCH_ARGS=--quick for a smoke run.
 .PHONY: bench
