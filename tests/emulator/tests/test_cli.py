@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import re
+import shlex
 import signal
 import smtplib
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests import demo
 from tests.emulator.__main__ import build_parser, options_from, parse_fault
 from tests.emulator.faults import Fault
 from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
@@ -353,3 +355,24 @@ def test_make_emulator_stops_on_ctrl_c(tmp_path):
     assert "Traceback" not in errors
     with pytest.raises(requests.ConnectionError):
         requests.get(url, timeout=5, verify=False)
+
+
+def test_commands_make_demo_shows_rerun_against_make_emulator(make_emulator, tmp_path):
+    _running, fields = make_emulator
+    shown = shlex.split(demo.RERUN.replace(".tmp/emulator/inventory.yml", fields["inventory"]))
+    settings = dict(token.split("=", 1) for token in shown if "=" in token and not token.startswith("-"))
+    command = [token for token in shown if token not in {f"{name}={value}" for name, value in settings.items()}]
+    environment = {**clean_ansible_environment(tmp_path), **settings}
+
+    run = subprocess.run(
+        [*command, str(demo.PLAYBOOK.relative_to(REPO_ROOT)), "--check", "--diff"],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"^localhost\s*: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0 ", run.stdout, re.M), run.stdout
