@@ -284,12 +284,39 @@ chromium:
 
 # Everything CI checks (.ci/run): lint, generated docs current, every pytest test (unit, emulator, integration,
 # packaging, ecosystem; the scenario roles with ansible-playbook of ansible-core 2.21), the version matrix
-# (ansible-test sanity and units, the integration cell), the Galaxy import and the HTML site.
-test: lint docs-check chromium matrix-venvs
-	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.21) TEST_MODULE_PYTHON=$(MODULES_313)/bin/python \
-		$(BIN)/python -m pytest --ignore=tests/unit; \
-		echo "pytest run (scenario roles on ansible-core 2.21, modules on Python 3.13): $$(( $$(date +%s) - start ))s"
-	$(MAKE) --no-print-directory matrix galaxy-import docs-html
+# (ansible-test sanity and units, the integration cell), the Galaxy import and the HTML site. Each stage prints how
+# long it took and a table of them ends the run. The output also goes to .tmp/test.log; the run fails when it holds
+# a warning a green run must not print (TEST_LOG_WARNINGS).
+TEST_LOG := .tmp/test.log
+TEST_TIMES := .tmp/test-times.tsv
+TEST_LOG_WARNINGS := Another version of .[a-z_.]*. [^ ]* was found installed|Using locale "C\.UTF-8" instead of
+test:
+	@mkdir -p .tmp && rm -f $(TEST_TIMES)
+	@$(MAKE) --no-print-directory test-stages 2>&1 | tee $(TEST_LOG)
+	@if grep -E '$(TEST_LOG_WARNINGS)' $(TEST_LOG); then \
+		echo "make test printed the warnings above, which a green run must not (log: $(TEST_LOG))" >&2; exit 1; fi
+
+# $(call stage,NAME,COMMAND): run one stage of `make test`, print and record how long it took.
+define stage
+	@echo "=== make test: $(1)"
+	@start=$$(date +%s); $(2); seconds=$$(( $$(date +%s) - start )); \
+		echo "=== make test: $(1) took $${seconds}s"; printf '%s\t%s\n' "$(1)" "$$seconds" >> $(TEST_TIMES)
+endef
+
+.PHONY: test-stages
+test-stages:
+	$(call stage,venvs,$(MAKE) --no-print-directory matrix-venvs)
+	$(call stage,lint,$(MAKE) --no-print-directory lint)
+	$(call stage,docs-check,$(MAKE) --no-print-directory docs-check)
+	$(call stage,chromium,$(MAKE) --no-print-directory chromium)
+	$(call stage,pytest (scenario roles on ansible-core 2.21 and modules on Python 3.13),\
+		TEST_ANSIBLE_BIN=$(CORE_BIN_2.21) TEST_MODULE_PYTHON=$(MODULES_313)/bin/python \
+		$(BIN)/python -m pytest --ignore=tests/unit --durations=15)
+	$(call stage,matrix (two cells at a time),$(MAKE) --no-print-directory matrix)
+	$(call stage,galaxy-import,$(MAKE) --no-print-directory galaxy-import)
+	$(call stage,docs-html,$(MAKE) --no-print-directory docs-html)
+	@echo "=== make test: time per stage"; awk -F '\t' '{ printf "  %-74s %5ds\n", $$1, $$2; total += $$2 } \
+		END { printf "  %-74s %5ds\n", "total", total }' $(TEST_TIMES)
 
 # Start the emulator and an SMTP sink and run examples/provision_smtp.yml against them.
 demo: venv
