@@ -241,9 +241,11 @@ docs: tools-venv collection-link
 docs-check: tools-venv collection-link
 	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/docs.py check $(DOCS_RST)
 
-# Build the HTML site from the committed RST (Sphinx, warnings are errors) into .tmp/docs-html.
+# Build the HTML site from the committed RST (Sphinx, warnings are errors) into .tmp/docs-html, and check that every
+# page was built and is linked from the site's index and from README.md.
 docs-html: tools-venv
 	$(TOOLS_BIN)/sphinx-build -q -W --keep-going -b html -c docs/site $(DOCS_RST) .tmp/docs-html
+	$(TOOLS_BIN)/python tools/docs.py pages $(DOCS_RST) .tmp/docs-html
 
 # Record the fragments in changelogs/changelog.yaml under the version in galaxy.yml and regenerate CHANGELOG.md
 # and CHANGELOG.rst. Run it after adding a fragment; commit the result.
