@@ -194,7 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = dataclasses.replace(
                 options, smtp_relay=(sink.host, sink.port), smtp_cafile=options.smtp_cafile or sink.ca_path
             )
-        emulator = stack.enter_context(EmulatorServer(options))
+        try:
+            emulator = stack.enter_context(EmulatorServer(options))
+        except OSError as exc:  # the port is taken, most likely
+            parser.exit(1, f"{parser.prog}: cannot listen on port {options.port}: {exc.strerror or exc}\n")
         for fault in faults:
             emulator.inject(fault)
         if args.inventory:

@@ -9,6 +9,7 @@ import re
 import shlex
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 import threading
@@ -127,6 +128,19 @@ def test_cli_queues_new_fault_kinds_in_order(run):
     assert (redirect.status_code, redirect.headers["Location"]) == (307, "ftp://host/secret")
     assert (raw.text, raw.headers["X-Proxy"]) == ("<html>login</html>", "yes")
     assert write.status_code == 402
+
+
+def test_cli_says_when_its_port_is_taken(run):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        emulator = run("tests.emulator", "--port", str(port))
+
+        code = emulator.process.wait(15)
+
+    assert code == 1
+    assert f"cannot listen on port {port}: Address already in use" in emulator.process.stderr.read()
 
 
 def test_cli_stops_by_itself_after_lifetime(run):
