@@ -18,16 +18,26 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from tests.emulator.faults import FAULT_KINDS, Fault
-from tests.emulator.server import EmulatorOptions, EmulatorServer
-from tests.emulator.sink import MODES, SmtpSink, print_mail, write_ready_file
-from tests.emulator.spellings import SPELLINGS
-from tests.support.collection import collections_root
+try:
+    from tests.emulator.faults import FAULT_KINDS, Fault
+    from tests.emulator.server import EmulatorOptions, EmulatorServer
+    from tests.emulator.sink import MODES, SmtpSink, print_mail, write_ready_file
+    from tests.emulator.spellings import SPELLINGS
+    from tests.support.collection import collections_root
+except ModuleNotFoundError as missing:  # a Python without the test packages, e.g. the system's
+    sys.exit(
+        f"python -m tests.emulator needs the packages of requirements-test.txt ({missing}): run `make emulator`, or "
+        "`make venv` and then `.venv/bin/python -m tests.emulator`."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.emulator", description="Run the emulated ABRA Flexi server (tests and demo)."
+        prog="python -m tests.emulator",
+        description=(
+            "Run the emulated ABRA Flexi server (tests and demo). `make emulator` runs it with --port 5434 --tls "
+            "--smtp-sink tls --banner --lifetime 0 (until Ctrl-C): what to try playbooks against by hand."
+        ),
     )
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throw-away CA")
