@@ -296,17 +296,20 @@ TEST_LOG_WARNINGS := Another version of .[a-z_.]*. [^ ]* was found installed
 TEST_LOG_LOCALE_WARNING := Using locale "C\.UTF-8" instead of "en_US\.UTF-8"
 test:
 	@mkdir -p .tmp && rm -f $(TEST_TIMES)
-	@$(MAKE) --no-print-directory test-stages 2>&1 | tee $(TEST_LOG)
+	@status=0; $(MAKE) --no-print-directory test-stages 2>&1 | tee $(TEST_LOG) || status=$$?; \
+	{ echo "=== make test: time per stage"; awk -F '\t' '{ printf "  %-74s %5ds%s\n", $$1, $$2, $$3; total += $$2 } \
+		END { printf "  %-74s %5ds\n", "total", total }' $(TEST_TIMES); } | tee -a $(TEST_LOG); exit $$status
 	@warnings='$(TEST_LOG_WARNINGS)'; if locale -a 2>/dev/null | grep -qix 'en_US\.utf-\?8'; then \
 		warnings+='|$(TEST_LOG_LOCALE_WARNING)'; fi; \
 	if grep -E "$$warnings" $(TEST_LOG); then \
 		echo "make test printed the warnings above, which a green run must not (log: $(TEST_LOG))" >&2; exit 1; fi
 
-# $(call stage,NAME,COMMAND): run one stage of `make test`, print and record how long it took.
+# $(call stage,NAME,COMMAND): run one stage of `make test`, print and record how long it took (and if it failed).
 define stage
 	@echo "=== make test: $(1)"
-	@start=$$(date +%s); $(2); seconds=$$(( $$(date +%s) - start )); \
-		echo "=== make test: $(1) took $${seconds}s"; printf '%s\t%s\n' "$(1)" "$$seconds" >> $(TEST_TIMES)
+	@start=$$(date +%s); status=0; $(2) || status=$$?; seconds=$$(( $$(date +%s) - start )); \
+		outcome=$$([ $$status = 0 ] || echo " (failed)"); echo "=== make test: $(1) took $${seconds}s$$outcome"; \
+		printf '%s\t%s\t%s\n' "$(1)" "$$seconds" "$$outcome" >> $(TEST_TIMES); exit $$status
 endef
 
 .PHONY: test-stages
@@ -321,8 +324,6 @@ test-stages:
 	$(call stage,matrix (two cells at a time),$(MAKE) --no-print-directory matrix)
 	$(call stage,galaxy-import,$(MAKE) --no-print-directory galaxy-import)
 	$(call stage,docs-html,$(MAKE) --no-print-directory docs-html)
-	@echo "=== make test: time per stage"; awk -F '\t' '{ printf "  %-74s %5ds\n", $$1, $$2; total += $$2 } \
-		END { printf "  %-74s %5ds\n", "total", total }' $(TEST_TIMES)
 
 # Start the emulator and an SMTP sink and run examples/provision_smtp.yml against them.
 demo: venv
