@@ -281,7 +281,8 @@ chromium:
 		if [ "$$(id -u)" != 0 ]; then echo "Chromium is missing: run \`make chromium\` as root (apt-get install" \
 			"chromium), or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
 		echo "Installing Debian's chromium for the drift report's browser tests (apt-get, no recommends)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium fonts-liberation; \
 	fi
 
 # Everything CI checks (.ci/run): lint, generated docs current, every pytest test (unit, emulator, integration,
