@@ -146,9 +146,14 @@ def readme_sources(page: str) -> str:
 
 
 def unreachable_pages(rst: Path, built: Path, readme: str) -> list[str]:
-    """Pages of the site not built, not linked from its index page, or whose source README.md does not link."""
+    """Pages of the site not built, not linked from its index page, or whose source README.md does not link; and
+    Markdown pages of docs/ the site leaves out."""
     index = (built / "index.html").read_text(encoding="utf-8")
-    problems = []
+    problems = [
+        f"docs/{path.name}: not in the site (add it to MARKDOWN_PAGES in tools/docs.py)"
+        for path in sorted((ROOT / "docs").glob("*.md"))
+        if path.name not in MARKDOWN_PAGES
+    ]
     for page in site_pages(rst):
         if not (built / f"{page}.html").is_file():
             problems.append(f"{page}: not built")
