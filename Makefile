@@ -276,7 +276,7 @@ export CHROMIUM
 .PHONY: chromium
 chromium:
 	@if [ -n "$(CHROMIUM)" ]; then \
-		test -x "$(CHROMIUM)" || { echo "CHROMIUM=$(CHROMIUM) is not an executable file" >&2; exit 1; }; \
+		command -v "$(CHROMIUM)" >/dev/null || { echo "CHROMIUM=$(CHROMIUM) is not an executable browser" >&2; exit 1; }; \
 	elif ! command -v chromium >/dev/null; then \
 		if [ "$$(id -u)" != 0 ]; then echo "Chromium is missing: run \`make chromium\` as root (apt-get install" \
 			"chromium), or set CHROMIUM=/path/to/chromium" >&2; exit 1; fi; \
