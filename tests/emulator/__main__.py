@@ -216,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_ready_file(args.ready_file, {"url": emulator.url, "ca_path": emulator.ca_path})
         # Last: whoever reads it may rely on the ready file.
         print("\n".join(banner(emulator, sink, args)) if args.banner else emulator.url, flush=True)
-        done.wait(args.lifetime or None)
+        if not done.wait(args.lifetime or None):
+            print(f"{parser.prog}: stopping, --lifetime {args.lifetime:g} s is over", file=sys.stderr, flush=True)
     return 0
 
 

@@ -143,11 +143,12 @@ def test_cli_says_when_its_port_is_taken(run):
     assert f"cannot listen on port {port}: Address already in use" in emulator.process.stderr.read()
 
 
-def test_cli_stops_by_itself_after_lifetime(run):
+def test_cli_stops_by_itself_after_lifetime_and_says_so(run):
     emulator = run("tests.emulator", "--lifetime", "0.2")
     emulator.line()
 
     assert emulator.process.wait(15) == 0
+    assert "stopping, --lifetime 0.2 s is over" in emulator.process.stderr.read()
 
 
 def test_cli_with_tls_writes_ready_file_with_ca(run, tmp_path):
