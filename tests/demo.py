@@ -34,6 +34,8 @@ API_USER = "admin"
 SMTP_USER = "flexi@example.com"
 TEST_MAIL_TO = "it-team@example.com"
 RULE = "=" * 78
+# Each run, repeated against `make emulator` (its inventory names the emulator, its sink and their passwords).
+RERUN = "ANSIBLE_COLLECTIONS_PATH=.tmp/collections .venv/bin/ansible-playbook -i .tmp/emulator/inventory.yml"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ def main() -> int:
         print(f"Emulated ABRA Flexi: {flexi.url} (company {COMPANY}, no SMTP settings stored yet)")
         print(f"SMTP server:         {sink.host}:{sink.port} (STARTTLS, login {SMTP_USER} required)")
         print(f"Playbook:            {PLAYBOOK.relative_to(REPO_ROOT)}")
+        print("Each run can be repeated by hand: start `make emulator` in another terminal, then run the command")
+        print("shown under its title.")
         summaries = []
         for step in STEPS:
             first = len(flexi.requests)
@@ -125,7 +129,8 @@ def write_inventory(
 
 def run_step(step: Step, inventory: Path, workdir: Path, passwords: Sequence[str]) -> tuple[str, list[str]]:
     """Run the playbook once; return what to print and what went wrong."""
-    shown = " ".join(["ansible-playbook", "-i", "inventory.yml", str(PLAYBOOK.relative_to(REPO_ROOT)), *step.options])
+    # The demo's own inventory is gone when it ends; `make emulator` writes one that lasts.
+    shown = " ".join([RERUN, str(PLAYBOOK.relative_to(REPO_ROOT)), *step.options])
     completed = run_ansible_playbook(
         ("-i", str(inventory), str(PLAYBOOK), *step.options),
         workdir,

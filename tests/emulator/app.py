@@ -255,6 +255,7 @@ class FlexiApp:
                 call.query["testMail"],
                 cafile=self.options.smtp_cafile,
                 timeout=self.options.smtp_timeout,
+                relay=self.options.smtp_relay,
             )
         except MailFailure as failure:
             return self._error(self.options.error_status, failure.message, call.fmt)

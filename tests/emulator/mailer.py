@@ -103,9 +103,17 @@ class MailTarget:
 
 
 def send_test_mail(
-    stored: Mapping[str, str], recipient: str, *, cafile: str | None = None, timeout: float = 30.0
+    stored: Mapping[str, str],
+    recipient: str,
+    *,
+    cafile: str | None = None,
+    timeout: float = 30.0,
+    relay: tuple[str, int] | None = None,
 ) -> None:
-    """Send Flexi's test mail to `recipient` through the stored settings; raise MailFailure with Flexi's text."""
+    """Send Flexi's test mail to `recipient` through the stored settings; raise MailFailure with Flexi's text.
+
+    `relay` (host, port) replaces the stored host and port, as a catch-all mail server on a test bench would.
+    """
     to_address = parse_address(recipient)
     if to_address is None:
         # Assumed: JavaMail's InternetAddress wording.
@@ -119,7 +127,7 @@ def send_test_mail(
     mode = stored.get("encryptionMode", "")
     port_text = stored.get("port", "")
     port = int(port_text) if port_text.isdigit() else DEFAULT_PORTS.get(mode, 25)
-    target = MailTarget(stored["host"], port, mode, timeout)
+    target = MailTarget(*(relay or (stored["host"], port)), mode, timeout)
     message, sender = compose(stored, recipient)
     try:
         _deliver(target, _tls_context(cafile), stored, message, sender, to_address.addr)

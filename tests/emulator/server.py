@@ -62,6 +62,8 @@ class EmulatorOptions:
     licence: str = "full"  # no-rest-write: writes and test mail answer 402; operation-forbidden: 403
     smtp_cafile: str | None = None
     smtp_timeout: float = 30.0
+    # (host, port) that receives every test mail instead of the stored host and port (`make emulator`'s sink).
+    smtp_relay: tuple[str, int] | None = None
     initial: Mapping[str, Any] | None = None
     port: int = 0
     cert_dir: str | None = None

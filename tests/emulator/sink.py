@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     done = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: done.set())
-    with SmtpSink(args.mode, auth, port=args.port, cert_dir=args.cert_dir, on_message=_print_mail) as sink:  # type: ignore[arg-type]
+    with SmtpSink(args.mode, auth, port=args.port, cert_dir=args.cert_dir, on_message=print_mail) as sink:  # type: ignore[arg-type]
         if args.ready_file:
             write_ready_file(args.ready_file, {"host": sink.host, "port": sink.port, "ca_path": sink.ca_path})
         print(f"SMTP sink ({args.mode}) listening on {sink.host}:{sink.port}", flush=True)
@@ -300,7 +300,8 @@ def write_ready_file(path: str, content: dict[str, Any]) -> None:
     os.replace(partial, path)
 
 
-def _print_mail(mail: ReceivedMail) -> None:
+def print_mail(mail: ReceivedMail) -> None:
+    """One received mail, for a person watching the terminal."""
     stamp = time.strftime("%H:%M:%S")
     print(
         f"[{stamp}] mail from {mail.mail_from} to {', '.join(mail.rcpt_tos)} "
