@@ -28,6 +28,7 @@ SECURITY_MODES = ("ssl", "starttls", "none")
 WHEN_MODES = ("always", "problems")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 TIMEOUT = 30.0
+SUBJECT_KINDS = {"check": "drift audit", "applied": "change report", "mixed": "drift and change report"}
 
 
 class MailError(Exception):
@@ -79,7 +80,8 @@ def subject(report: Mapping[str, Any]) -> str:
         if counts[key]
     ]
     state = ", ".join(problems) if problems else "all in sync"
-    return f"{report['title']}: {state} of {counts['hosts']} servers"
+    kind = SUBJECT_KINDS.get(report["mode"], "drift report")
+    return f"Flexi SMTP {kind}: {state} of {counts['hosts']} servers"
 
 
 def build_message(report: Mapping[str, Any], settings: MailSettings) -> EmailMessage:
