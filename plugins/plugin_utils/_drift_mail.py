@@ -11,6 +11,7 @@ import socket
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -28,6 +29,8 @@ SECURITY_MODES = ("ssl", "starttls", "none")
 WHEN_MODES = ("always", "problems")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 TIMEOUT = 30.0
+# RFC 5322's line limit: the default of 78 folds a long subject before its first word, which some readers show.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
 SUBJECT_KINDS = {"check": "drift audit", "applied": "change report", "mixed": "drift and change report"}
 
 
@@ -86,7 +89,7 @@ def subject(report: Mapping[str, Any]) -> str:
 
 def build_message(report: Mapping[str, Any], settings: MailSettings) -> EmailMessage:
     """The mail: the summary as the plain-text part, the HTML page as the body, JSON and Markdown attached."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = subject(report)
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.to)
