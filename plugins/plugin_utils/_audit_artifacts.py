@@ -88,5 +88,9 @@ def audit_stats(
         return None
     host, task = scrub_text(host), scrub_text(task)
     item = item_label(loop_item) if loop_item else None
-    entry = {"host": host, "checks": {check_key(task, item): audit_entry(result, check_mode, target, hidden)}}
+    check = audit_entry(result, check_mode, target, hidden)
+    entry: dict[str, Any] = {"host": host, "checks": {check_key(task, item): check}}
+    if check["status"] == "drifted":
+        # Only ever set to true: merged with the server's other checks, one drifted check marks the server.
+        entry["drifted"] = True
     return {"data": {artifact_key(host): entry}, "per_host": False, "aggregate": True}

@@ -42,6 +42,7 @@ def test_drifted_server_gives_one_entry_with_only_the_differing_fields(flexi_res
     assert re.fullmatch(r"abraflexi_audit_flexi_a_[0-9a-f]{8}", key)
     assert entry == {
         "host": "flexi-a",
+        "drifted": True,
         "checks": {
             TASK: {
                 "status": "drifted",
@@ -97,6 +98,7 @@ def test_tasks_and_loop_items_of_one_server_merge_into_one_entry(flexi_result):
 
     assert list(entry["checks"]) == [TASK, "Per company [acme]", "Per company [globex]"]
     assert entry["checks"]["Per company [acme]"]["status"] == "in_sync"
+    assert entry["drifted"] is True  # one drifted check marks the server, whatever the order
 
 
 def test_no_log_task_gives_its_status_without_fields(flexi_result):
