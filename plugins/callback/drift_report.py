@@ -142,7 +142,7 @@ options:
     version_added: 0.2.0
   mail_password:
     description:
-      - Password of O(mail_username). Never shown: a warning that would quote it shows C(********) instead.
+      - Password of O(mail_username). Never shown; a warning that would quote it shows C(********) instead.
     type: str
     env:
       - name: ABRAFLEXI_DRIFT_REPORT_MAIL_PASSWORD
