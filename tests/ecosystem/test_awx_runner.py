@@ -234,8 +234,8 @@ def test_no_secret_in_job_events_or_output(awx_job, smtp_sink, tmp_path):
 
 # The drift audit as an AWX job template runs it: examples/audit_smtp.yml in check mode over the audit lab's fleet
 # (flexi-praha in sync, flexi-brno and flexi-ostrava drifted, flexi-plzen failing, flexi-liberec unreachable), the
-# callback enabled in env/envvars, its mail settings injected as the "Flexi drift report mail" credential type of the AWX
-# guide would inject them, and abraflexi_audit_artifacts on.
+# callback enabled in env/envvars, its mail settings injected as the "Flexi drift report mail" credential type of
+# the AWX guide would inject them, and abraflexi_audit_artifacts on.
 
 MAIL_USER, MAIL_PASSWORD = "audit-bot@example.com", "Report-Mail-s3cret-4712"
 FLEET = ("flexi-praha", "flexi-brno", "flexi-ostrava", "flexi-plzen", "flexi-liberec")
