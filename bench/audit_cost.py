@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import tempfile
+import time
 import tracemalloc
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class AuditCostResult:
     paired_overhead: float  # median over repetitions of (audit wall / files wall of the same repetition) - 1
     mails: int
     memory: dict[int, int]  # servers -> tracemalloc peak bytes of the callback's work
+    extra_work: dict[str, float]  # seconds of each added output's own work for `hosts` servers, in process
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class AuditCostResult:
             "paired_overhead": self.paired_overhead,
             "mails": self.mails,
             "callback_peak_bytes": self.memory,
+            "extra_work_seconds": self.extra_work,
         }
 
 
@@ -97,6 +100,7 @@ def run_audit_cost(
         paired_overhead=Summary.of(overheads).median,
         mails=mails,
         memory={size: callback_peak_bytes(size) for size in MEMORY_SIZES},
+        extra_work=extra_work_seconds(hosts),
     )
 
 
@@ -190,6 +194,39 @@ def callback_peak_bytes(servers: int) -> int:
     return peak
 
 
+def extra_work_seconds(servers: int) -> dict[str, float]:
+    """Time of what the three outputs add, in process for ``servers`` drifted servers (best of three): the summary,
+    every result's artifact entry (spread over the forks in a real run), and building the mail."""
+    from ansible_collections.abraflexi.flexi.plugins.plugin_utils._audit_artifacts import audit_stats
+    from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_mail import MailSettings, build_message
+    from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import DriftCollector
+    from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_summary import render_summary
+
+    results = [_drifted_result(index) for index in range(servers)]
+    collector = DriftCollector()
+    for index, result in enumerate(results):
+        collector.add_result(f"flexi-{index:04d}", "SMTP", "ok", result, True)
+    report = collector.report(cli_check_mode=True)
+    settings = MailSettings(to=("audit@example.com",), sender="ansible@example.com")
+    work = {
+        "summary": lambda: render_summary(report),
+        "artifacts": lambda: [
+            audit_stats(f"flexi-{index:04d}", "SMTP", result, True, result["invocation"]["module_args"])
+            for index, result in enumerate(results)
+        ],
+        "mail": lambda: bytes(build_message(report, settings)),
+    }
+    timings = {}
+    for name, step in work.items():
+        samples = []
+        for _ in range(3):
+            started = time.perf_counter()
+            step()
+            samples.append(time.perf_counter() - started)
+        timings[name] = min(samples)
+    return timings
+
+
 def audit_cost_table(result: AuditCostResult) -> list[str]:
     rows = [
         [
@@ -212,6 +249,10 @@ def audit_cost_table(result: AuditCostResult) -> list[str]:
         "",
         f"Wall-time overhead of summary + artifacts + mail (paired median): {result.paired_overhead * 100:+.1f}%; "
         f"mails received by the sink: {result.mails}.",
+        "",
+        f"Work the outputs add, in process for {result.hosts} servers (best of 3): "
+        + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.extra_work.items())
+        + " (the artifacts spread over the forks).",
         "",
         "Callback memory (tracemalloc peak of collecting the results, the report, its files, the summary, the "
         "artifacts and the mail):",
