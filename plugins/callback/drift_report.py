@@ -78,6 +78,7 @@ options:
       - Mail the report to these addresses when the run ends, the HTML page as the body, the JSON and the Markdown
         attached. No mail when unset. In the environment, separate addresses with commas.
       - A mail that cannot be sent gives a warning with the reason; the run's result does not change.
+      - A run in which no M(abraflexi.flexi.flexi_smtp) task ran sends no mail and prints no summary.
     type: list
     elements: str
     env:
@@ -305,6 +306,8 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_stats(self, stats: Any) -> None:
         report = self.collector.report(cli_check_mode=bool(context.CLIARGS.get("check", False)))
         self._write_files(report)
+        if not report["hosts"]:  # a run without flexi_smtp (the callback may be enabled for every job)
+            return
         if self.get_option("summary"):
             self._display.display(render_summary(report))
         self._send_mail(report)

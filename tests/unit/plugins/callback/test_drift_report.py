@@ -154,6 +154,15 @@ def test_fleet_summary_follows_the_report_files_and_can_be_turned_off(callback, 
     assert len(callback._display.lines) == 3
 
 
+def test_run_without_flexi_smtp_prints_no_summary_and_sends_no_mail(callback, options):
+    options.update(summary=True, formats=[], mail_to=["audit@example.com"], mail_from="a@example.com", mail_port=1)
+    callback.v2_runner_on_ok(task_result(task("ping"), {"ping": "pong"}))
+
+    callback.v2_playbook_on_stats(None)
+
+    assert (callback._display.lines, callback._display.warnings) == ([], [])
+
+
 def test_report_is_mailed_to_the_sink_with_starttls_and_login(callback, options, smtp_sink_factory):
     sink = smtp_sink_factory(mode="starttls", auth=("audit", "Mail-s3cret"))
     options.update(
@@ -200,6 +209,7 @@ def test_mail_that_cannot_be_sent_is_a_warning_without_the_password(callback, op
             **changes,
         }
     )
+    callback.v2_runner_on_ok(task_result(task(), drifted()))
 
     callback.v2_playbook_on_stats(None)
 
