@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -129,7 +128,7 @@ def send(message: EmailMessage, settings: MailSettings) -> None:
             if settings.username:
                 client.login(settings.username, settings.password or "")
             refused = client.send_message(message, from_addr=settings.sender, to_addrs=list(settings.to))
-    except (smtplib.SMTPException, OSError, ssl.SSLError, socket.timeout, ValueError) as exc:
+    except (smtplib.SMTPException, OSError, ValueError) as exc:  # OSError covers TLS errors and timeouts
         raise MailError(f"could not mail the report through {where}: {_reason(exc, settings)}") from None
     if refused:
         rejected = ", ".join(sorted(refused))
