@@ -98,8 +98,7 @@ class Ansible:
             self.workdir,
             ANSIBLE_COLLECTIONS_PATH=str(self.collections_root),
             ANSIBLE_CALLBACK_PLUGINS=str(CALLBACK_DIR),
-            ANSIBLE_CALLBACKS_ENABLED="bench_timer",
-            **(extra or {}),
+            **{"ANSIBLE_CALLBACKS_ENABLED": "bench_timer", **(extra or {})},
         )
 
     def write(self, stem: str, document: Any) -> Path:

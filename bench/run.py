@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.audit_cost import audit_cost_table, audit_cost_verdicts, run_audit_cost
 from bench.cases import STORED, TASK_KINDS, companies_for_tasks, fleet_company, run_fleet, run_task_cases
 from bench.harness import Ansible
 from bench.report import fleet_table, floor_note, projection, startup_tables, task_tables, verdicts
@@ -29,6 +30,7 @@ from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.support.collection import REPO_ROOT, install
 
 OUTPUT = REPO_ROOT / "bench" / "output"
+CASES = ("core", "audit")  # core: cases 1 to 4; audit: case 5
 
 
 # Repetitions of a full run, and of a --quick run (which only shows that the benchmark works).
@@ -39,6 +41,9 @@ DEFAULTS = {
     "fleet_repetitions": 3,
     "startup_repetitions": 10,
     "import_repetitions": 3,
+    "audit_hosts": 1000,
+    "audit_forks": 5,
+    "audit_repetitions": 3,
 }
 QUICK = {
     **DEFAULTS,
@@ -47,6 +52,8 @@ QUICK = {
     "fleet_repetitions": 1,
     "startup_repetitions": 3,
     "import_repetitions": 1,
+    "audit_hosts": 50,
+    "audit_repetitions": 1,
 }
 
 
@@ -63,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--import-repetitions", type=int, help=f"-X importtime runs (default {DEFAULTS['import_repetitions']})"
+    )
+    parser.add_argument("--audit-hosts", type=int, help=f"hosts of case 5 (default {DEFAULTS['audit_hosts']})")
+    parser.add_argument("--audit-forks", type=int, help=f"forks of case 5 (default {DEFAULTS['audit_forks']})")
+    parser.add_argument(
+        "--audit-repetitions", type=int, help=f"runs of each kind in case 5 (default {DEFAULTS['audit_repetitions']})"
+    )
+    parser.add_argument(
+        "--cases", default=",".join(CASES), help=f"which cases to run, comma-separated (default {','.join(CASES)})"
     )
     parser.add_argument("--quick", action="store_true", help="few repetitions, to check that the benchmark works")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target does not hold")
@@ -146,26 +161,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     companies = (
         *companies_for_tasks(args.rounds),
-        *(fleet_company(index) for index in range(max(sizes))),
+        *(fleet_company(index) for index in range(max(*sizes, args.audit_hosts))),
         *STARTUP_COMPANIES,
     )
     options = EmulatorOptions(companies=companies, smtp_scope="company", initial=STORED)
     started = time.monotonic()
     print(f"abraflexi.flexi benchmark on {info['cpu']} ({cores} cores), {info['date']}", flush=True)
+    selected = {name.strip() for name in args.cases.split(",")}
+    tasks: dict[str, Any] = {}
+    startup: list[Any] = []
+    fleet: list[Any] = []
+    audit = None
     with EmulatorServer(options) as emulator:
-        print(f"- cases 1 and 2: {args.rounds} rounds of {len(TASK_KINDS)} job kinds, interleaved ...", flush=True)
-        tasks = run_task_cases(ansible, emulator, args.rounds)
-        print(f"- case 4: module start-up, {args.startup_repetitions} runs per payload ...", flush=True)
-        startup = run_startup(ansible, emulator, args.startup_repetitions, args.import_repetitions)
-        print(
-            f"- case 3: fleet {sizes} hosts x forks {forks_options}, {args.fleet_repetitions} runs each ...", flush=True
-        )
-        fleet = run_fleet(ansible, emulator, sizes, forks_options, args.fleet_repetitions)
+        if "core" in selected:
+            print(f"- cases 1 and 2: {args.rounds} rounds of {len(TASK_KINDS)} job kinds, interleaved ...", flush=True)
+            tasks = run_task_cases(ansible, emulator, args.rounds)
+            print(f"- case 4: module start-up, {args.startup_repetitions} runs per payload ...", flush=True)
+            startup = run_startup(ansible, emulator, args.startup_repetitions, args.import_repetitions)
+            print(
+                f"- case 3: fleet {sizes} hosts x forks {forks_options}, {args.fleet_repetitions} runs each ...",
+                flush=True,
+            )
+            fleet = run_fleet(ansible, emulator, sizes, forks_options, args.fleet_repetitions)
+        if "audit" in selected:
+            print(
+                f"- case 5: fleet audit outputs, {args.audit_hosts} hosts, forks {args.audit_forks}, "
+                f"{args.audit_repetitions} runs of each kind ...",
+                flush=True,
+            )
+            audit = run_audit_cost(ansible, emulator, args.audit_hosts, args.audit_forks, args.audit_repetitions)
     elapsed = time.monotonic() - started
     load_at_end = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     info["load_average_at_end"] = load_at_end
 
-    found = verdicts(tasks, fleet, startup, cores)
+    found = [
+        *(verdicts(tasks, fleet, startup, cores) if "core" in selected else ()),
+        *(audit_cost_verdicts(audit) if audit is not None else ()),
+    ]
     header = [
         "## Benchmark results",
         "",
@@ -177,19 +209,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         *_busy_warning(info, cores),
         "",
     ]
+    core = (
+        [
+            *task_tables(tasks),
+            "",
+            *floor_note(tasks),
+            "",
+            *fleet_table(fleet, cores),
+            "",
+            *projection(fleet, cores),
+            "",
+            *startup_tables(startup),
+            "",
+        ]
+        if "core" in selected
+        else []
+    )
     lines = [
         *header,
-        *task_tables(tasks),
-        "",
-        *floor_note(tasks),
-        "",
-        *fleet_table(fleet, cores),
-        "",
-        *projection(fleet, cores),
-        "",
-        *startup_tables(startup),
-        "",
-        "### Targets (issues 7 and 14)",
+        *core,
+        *([*audit_cost_table(audit), ""] if audit is not None else ()),
+        "### Targets (issues 7, 14 and 18)",
         "",
         *(verdict.line() for verdict in found),
     ]
@@ -201,6 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "arguments": {key: str(value) for key, value in vars(args).items()},
         "tasks": {name: result.as_dict() for name, result in tasks.items()},
         "fleet": [result.as_dict() for result in fleet],
+        "audit": audit.as_dict() if audit is not None else None,
         "startup": {result.payload.name: result.as_dict() for result in startup},
         "targets": [verdict.as_dict() for verdict in found],
     }

@@ -19,11 +19,13 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.audit import lab as audit_lab
 from tests.ecosystem.conftest import BIN
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
@@ -124,9 +126,9 @@ def awx_job(
     return run
 
 
-def run_job(private_data_dir: Path, ident: str, *options: str) -> Job:
+def run_job(private_data_dir: Path, ident: str, *options: str, playbook: str = PLAYBOOK) -> Job:
     """``ansible-runner run`` of the playbook in a private data directory; ``options`` go to ansible-playbook."""
-    command = [BIN / "ansible-runner", "run", str(private_data_dir), "--playbook", PLAYBOOK, "--ident", ident]
+    command = [BIN / "ansible-runner", "run", str(private_data_dir), "--playbook", playbook, "--ident", ident]
     if options:
         command += ["--cmdline", " ".join(options)]
     # ansible-runner starts ansible-playbook by name: the one next to it, as in an execution environment.
@@ -228,3 +230,134 @@ def test_no_secret_in_job_events_or_output(awx_job, smtp_sink, tmp_path):
     assert leaks == []
     # The scan does find a secret where one is: ansible-runner's record of the job's environment.
     assert API_PASSWORD in (jobs[0].folder / "command").read_text(encoding="utf-8")
+
+
+# The drift audit as an AWX job template runs it: examples/audit_smtp.yml in check mode over the audit lab's fleet
+# (flexi-praha in sync, flexi-brno and flexi-ostrava drifted, flexi-plzen failing, flexi-liberec unreachable), the
+# callback enabled in env/envvars, its mail settings injected as the "Flexi drift report mail" credential type of
+# the AWX guide would inject them, and abraflexi_audit_artifacts on.
+
+MAIL_USER, MAIL_PASSWORD = "audit-bot@example.com", "Report-Mail-s3cret-4712"
+FLEET = ("flexi-praha", "flexi-brno", "flexi-ostrava", "flexi-plzen", "flexi-liberec")
+AUDIT_SECRETS = (
+    audit_lab.API_PASSWORD,
+    audit_lab.WANTED_SMTP_PASSWORD,
+    *audit_lab.STORED_SMTP_PASSWORDS,
+    MAIL_PASSWORD,
+)
+EXPECTED_ARTIFACTS = {
+    "flexi-praha": ("in_sync", []),
+    "flexi-brno": ("drifted", ["encryption_mode", "host", "port"]),
+    "flexi-ostrava": ("drifted", ["default_from", "password", "smtp_username"]),
+}
+
+
+@pytest.fixture
+def report_sink() -> Iterator[SmtpSink]:
+    """The mail server the report goes to: STARTTLS, and AUTH with the report's own login."""
+    with SmtpSink(mode="starttls", auth=(MAIL_USER, MAIL_PASSWORD)) as sink:
+        yield sink
+
+
+@pytest.fixture
+def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink) -> Iterator[Callable[..., Job]]:
+    """Run a job of the audit job template: ``audit_job("audit", hosts=FLEET, **extravars)``."""
+    with audit_lab.AuditLab(tmp_path / "lab") as lab:
+        inventory = lab.inventory()
+        # The API password comes from the "ABRA Flexi API" credential, not from the inventory.
+        inventory["flexi_servers"]["vars"]["flexi_api_password"] = (
+            "{{ lookup('ansible.builtin.env', 'ABRAFLEXI_PASSWORD') }}"
+        )
+        credential_env = {
+            "ABRAFLEXI_PASSWORD": audit_lab.API_PASSWORD,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_TO": "audit@example.com,it@example.com",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_FROM": "Flexi audit <ansible@example.com>",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_HOST": report_sink.host,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_PORT": str(report_sink.port),
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_SECURITY": "starttls",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_USERNAME": MAIL_USER,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_PASSWORD": MAIL_PASSWORD,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_CA_PATH": report_sink.ca_path,
+        }
+
+        def run(ident: str, hosts: tuple[str, ...] = FLEET, **extravars: Any) -> Job:
+            folder = tmp_path / ident
+            shutil.copytree(REPO_ROOT / "examples", folder / "project")
+            sliced = {
+                **inventory["flexi_servers"],
+                "hosts": {name: inventory["flexi_servers"]["hosts"][name] for name in hosts},
+            }
+            envvars = {
+                **credential_env,
+                "ANSIBLE_COLLECTIONS_PATH": str(installed_collection),
+                "ANSIBLE_CALLBACKS_ENABLED": "abraflexi.flexi.drift_report",
+                "ABRAFLEXI_DRIFT_REPORT_DIR": str(folder / "report"),
+            }
+            for name, document in (
+                ("inventory/hosts.json", {"flexi_servers": sliced}),
+                ("env/envvars", envvars),
+                ("env/extravars", {"abraflexi_audit_artifacts": True, **extravars}),
+                ("env/settings", {"job_timeout": 300, "idle_timeout": 120}),
+            ):
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_text(json.dumps(document))
+            return run_job(folder, ident, playbook="audit_smtp.yml")
+
+        yield run
+
+
+def artifacts_by_server(artifact_data: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
+    """Each server's status and differing fields, from a job's artifacts."""
+    found = {}
+    for entry in artifact_data.values():
+        (check,) = entry["checks"].values()
+        found[entry["host"]] = (check["status"], sorted(check["changes"]))
+    return found
+
+
+def stats_event(job: Job) -> dict[str, Any]:
+    (event,) = [item["event_data"] for item in job.events if item["event"] == "playbook_on_stats"]
+    return event
+
+
+@pytest.mark.parametrize("direct_execution", [True, False], ids=["direct path", "module path"])
+def test_audit_job_artifacts_hold_the_drift_of_every_server_that_answered(audit_job, direct_execution):
+    job = audit_job("audit", abraflexi_direct_execution=direct_execution)
+
+    assert (job.status, job.rc) == ("failed", 2), job.stdout  # flexi-plzen and flexi-liberec fail, on purpose
+    artifacts = stats_event(job)["artifact_data"]
+    assert artifacts_by_server(artifacts) == EXPECTED_ARTIFACTS
+    assert all(key.isidentifier() for key in artifacts)
+    # Failed servers never reach the artifacts (ansible-core merges ok results only): the host summary has them.
+    assert stats_event(job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
+
+
+def test_audit_job_prints_the_summary_and_mails_the_report_without_a_secret(audit_job, report_sink):
+    job = audit_job("audit")
+
+    assert (
+        "FLEXI SMTP DRIFT SUMMARY (check mode): 5 servers, 1 in sync, 2 drifted, 1 failed, 1 unreachable"
+    ) in job.stdout
+    assert "  flexi-plzen: failed: Flexi answered HTTP 404" in job.stdout
+    assert "  flexi-brno: drifted: host: 'relay.brno.example.com' -> 'smtp.example.com'" in job.stdout
+    (mail,) = report_sink.wait_for(1)
+    message = message_from_bytes(mail.raw, policy=policy.default)
+    attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    assert (mail.auth_login, mail.tls, mail.rcpt_tos) == (MAIL_USER, True, ("audit@example.com", "it@example.com"))
+    assert mail.subject == "Flexi SMTP drift audit: 2 drifted, 1 failed, 1 unreachable of 5 servers"
+    assert 'data-count="drifted"><span class="n">2</span>' in message.get_body(("html",)).get_content()
+    assert json.loads(attachments["drift-report.json"])["counts"]["hosts"] == 5
+    assert "| flexi-brno | **drifted** |" in attachments["drift-report.md"]
+    published = [path.read_text(encoding="utf-8") for path in job.folder.glob("job_events/*.json")]
+    published += [job.stdout, mail.raw.decode("utf-8", "replace")]
+    assert [secret for secret in AUDIT_SECRETS for text in published if secret in text] == []
+
+
+def test_sliced_audit_job_artifacts_merged_by_awx_hold_every_server(audit_job):
+    slices = [audit_job("slice-1", hosts=FLEET[0::2]), audit_job("slice-2", hosts=FLEET[1::2])]
+
+    merged: dict[str, Any] = {}
+    for job in slices:  # AWX merges the slices' artifacts by top-level key, the last slice winning
+        merged.update(stats_event(job)["artifact_data"])
+
+    assert artifacts_by_server(merged) == EXPECTED_ARTIFACTS
