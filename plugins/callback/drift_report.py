@@ -72,7 +72,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: summary
-    version_added: 0.2.0
   mail_to:
     description:
       - Mail the report to these addresses when the run ends, the HTML page as the body, the JSON and the Markdown
@@ -86,7 +85,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_to
-    version_added: 0.2.0
   mail_from:
     description:
       - Sender address of the mail. Needed when O(mail_to) is set.
@@ -96,7 +94,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_from
-    version_added: 0.2.0
   mail_host:
     description:
       - The mail server (SMTP) the report is sent through.
@@ -107,7 +104,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_host
-    version_added: 0.2.0
   mail_port:
     description:
       - Port of the mail server. Unset, it is 465 for O(mail_security=ssl), 587 for V(starttls) and 25 for V(none).
@@ -117,7 +113,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_port
-    version_added: 0.2.0
   mail_security:
     description:
       - V(ssl) speaks TLS from the first byte (SMTPS), V(starttls) upgrades the connection with STARTTLS before the
@@ -130,7 +125,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_security
-    version_added: 0.2.0
   mail_username:
     description:
       - Login at the mail server; no login when unset.
@@ -140,7 +134,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_username
-    version_added: 0.2.0
   mail_password:
     description:
       - Password of O(mail_username). Never shown; a warning that would quote it shows C(********) instead.
@@ -150,7 +143,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_password
-    version_added: 0.2.0
   mail_validate_certs:
     description:
       - Whether the mail server's TLS certificate must be valid for O(mail_host). Turn off only for a test server.
@@ -161,7 +153,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_validate_certs
-    version_added: 0.2.0
   mail_ca_path:
     description:
       - PEM file of the certificate authorities to trust for the mail server instead of the system's.
@@ -171,7 +162,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_ca_path
-    version_added: 0.2.0
   mail_when:
     description:
       - V(always) mails the report after every run; V(problems) only when a server drifted (or was changed), failed
@@ -184,7 +174,6 @@ options:
     ini:
       - section: abraflexi_flexi_drift
         key: mail_when
-    version_added: 0.2.0
 seealso:
   - module: abraflexi.flexi.flexi_smtp
 """
