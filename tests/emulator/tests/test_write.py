@@ -156,21 +156,19 @@ def test_unreadable_write_body_answers_400_naming_the_problem(flexi, document, m
     assert flexi.emulator.state.stored()["host"] == ""
 
 
-def test_write_of_json_body_to_json_suffix_stores_fields(flexi):
-    document = '{"winstrom": {"nastaveni-smtp": [{"host": "smtp.example.cz", "port": 587}]}}'
+@pytest.mark.parametrize(
+    ("port", "status", "answer"),
+    [
+        ("587", 201, {"success": "true", "stats": {"created": "0", "updated": "1", "deleted": "0", "skipped": "0",
+                                                   "failed": "0"}, "results": []}),
+        ("4651111", 400, {"success": "false", "message": PORT_RANGE.format(4651111)}),
+    ],
+)  # fmt: skip
+def test_write_to_json_suffix_answers_json(flexi, body, port, status, answer):
+    reply = flexi.write(body(port=port), path=SMTP_PATH + ".json")
 
-    answer = flexi.write(document, path=SMTP_PATH + ".json")
-
-    assert answer.status_code == 201
-    assert answer.json()["winstrom"]["success"] == "true"
-    assert flexi.emulator.state.stored()["port"] == "587"
-
-
-def test_write_error_to_json_suffix_answers_json(flexi):
-    answer = flexi.write('{"nastaveni-smtp": {"port": "4651111"}}', path=SMTP_PATH + ".json")
-
-    assert answer.status_code == 400
-    assert answer.json() == {"winstrom": {"@version": "1.0", "success": "false", "message": PORT_RANGE.format(4651111)}}
+    assert reply.status_code == status
+    assert reply.json() == {"winstrom": {"@version": "1.0", **answer}}
 
 
 def test_validation_error_answers_500_in_500_variant(flexi_with, body):
