@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.audit.lab import SCRIPT_LOGIN
+from tests.audit.lab import SCRIPT_LOGIN, STATUSES
 from tests.support.secrets import leaks, spellings
 
 pytestmark = pytest.mark.integration
@@ -54,13 +54,7 @@ def test_check_mode_audit_counts_every_server_by_its_status(audit_run):
     assert (report["mode"], report["playbooks"]) == ("check", ["audit_smtp.yml"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", report["generated_at"])
     assert report["counts"] == {"hosts": 5, "in_sync": 1, "drifted": 2, "failed": 1, "unreachable": 1, "skipped": 0}
-    assert {host["host"]: host["status"] for host in report["hosts"]} == {
-        "flexi-brno": "drifted",
-        "flexi-liberec": "unreachable",
-        "flexi-ostrava": "drifted",
-        "flexi-plzen": "failed",
-        "flexi-praha": "in_sync",
-    }
+    assert {host["host"]: host["status"] for host in report["hosts"]} == STATUSES
     assert report["fields"] == ["host", "port", "encryption_mode", "smtp_username", "default_from", "password"]
 
 

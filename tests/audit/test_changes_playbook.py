@@ -69,7 +69,6 @@ class Runs:
     html: str
     second: AuditRun
     second_report: dict[str, Any]
-    secrets: tuple[str, ...]
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +95,7 @@ def runs(tmp_path_factory) -> Runs:
         report, html = first.report(), first.report_text("html")
         keep_artifact(first.report_file("html"), "changes-report.html")
         second = run_playbook(PLAYBOOK, inventory, workdir, report_dir, (), environment, lab)
-        return Runs(check, check_report, first, report, html, second, second.report(), lab.secrets)
+        return Runs(check, check_report, first, report, html, second, second.report())
 
 
 def statuses(report):
@@ -121,16 +120,10 @@ def test_provisioning_playbook_with_check_gives_the_audit_and_writes_nothing(run
     assert report["hosts"][0]["checks"][0]["fields"]["host"] == runs.report["hosts"][0]["checks"][0]["fields"]["host"]
 
 
-def test_title_says_changes_were_applied(runs):
-    report = runs.report
-
-    assert report["mode"] == "applied"
-    assert report["title"] == "SMTP change report (changes were applied)"
-
-
 def test_counts_cover_changed_in_sync_stopped_and_unreachable_hosts(runs):
     first, report = runs.first, runs.report
 
+    assert report["mode"] == "applied"
     assert report["counts"] == {"hosts": 4, "in_sync": 1, "drifted": 1, "failed": 1, "unreachable": 1, "skipped": 0}, (
         first.describe()
     )
@@ -219,13 +212,6 @@ def test_html_names_the_change_and_the_loop_item(runs):
     assert '<span class="badge drifted">changed</span>' in page
     assert f'data-item="{BRNO}"' in page
     assert "hidden by no_log on the task" in page
-
-
-def test_no_secret_in_reports_or_output(runs):
-    texts = [runs.check.output, runs.first.output, runs.second.output, json.dumps(runs.report), runs.html]
-
-    for secret in runs.secrets:
-        assert not any(secret in text for text in texts)
 
 
 def test_runs_have_no_warning(runs):
