@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.documents import XML_TYPE
 from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.security.playbook import PlaybookRun, ansible_environment, run_playbook, save_results_task
+from tests.security.test_echoed_secrets import ECHOES
 from tests.support.ansible import ANSIBLE_BIN
 from tests.support.secrets import basic_auth_tokens, leaks, leaks_in, smtp_auth_tokens, spellings, spellings_twice
 
@@ -136,14 +136,7 @@ SCENARIOS = {
 }
 
 # A server error quoting the whole request, Authorization header and body included ({request}, XML-escaped).
-ECHO = Fault(
-    "raw",
-    status=400,
-    body="<winstrom><success>false</success><message>{request}</message></winstrom>",
-    content_type=XML_TYPE,
-    spelling="xml",
-    times=None,
-)
+ECHO = replace(ECHOES["Flexi message quoting the request"], times=None)
 
 # Emulators by name: EmulatorOptions overrides and lasting faults.
 EMULATORS: dict[str, tuple[dict[str, Any], tuple[Fault, ...]]] = {
