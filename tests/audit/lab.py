@@ -54,6 +54,14 @@ IN_SYNC = {
     "defaultFrom": "ABRA Flexi <flexi@example.com>",
 }
 BRNO, OSTRAVA = "brno_s_r_o_", "ostrava_s_r_o_"
+# What the audit finds on each host (the table above).
+STATUSES = {
+    "flexi-brno": "drifted",
+    "flexi-liberec": "unreachable",
+    "flexi-ostrava": "drifted",
+    "flexi-plzen": "failed",
+    "flexi-praha": "in_sync",
+}
 
 
 class AuditLab:

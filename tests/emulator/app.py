@@ -123,7 +123,6 @@ class _Call:
     user: str | None
     password: str | None
     fmt: str
-    body_format: str
 
 
 # Answers the requests under a mounted prefix, given them with the prefix taken off their target.
@@ -155,7 +154,7 @@ class FlexiApp:
             return mounted
         place = self.state.open_record()
         call = _take_apart(request, self.options.path_prefix)
-        write = read_write_body(request.body, call.body_format) if call.method in WRITE_METHODS else WriteBody()
+        write = read_write_body(request.body) if call.method in WRITE_METHODS else WriteBody()
         try:
             answer = self._answer(call, write, request)
         except Exception as exc:  # an emulator bug: answer like a crashing Flexi rather than dropping the line
@@ -356,7 +355,6 @@ def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
     last_segment = parts.path.rpartition("/")[2]
     suffix = last_segment.rpartition(".")[2] if "." in last_segment else ""
     fmt = suffix if suffix in ("xml", "json") else _negotiated(request.headers.get("Accept") or "")
-    content_type = (request.headers.get("Content-Type") or "").lower()
     return _Call(
         method=request.method.upper(),
         path=parts.path,
@@ -365,7 +363,6 @@ def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
         user=user,
         password=password,
         fmt=fmt,
-        body_format="json" if suffix == "json" or "json" in content_type else "xml",
     )
 
 
@@ -416,10 +413,9 @@ def _content_type(fmt: str) -> str:
 
 def _record(request: IncomingRequest, call: _Call, write: WriteBody, answer: Answer) -> RecordedRequest:
     text = request.body.decode("utf-8", "replace")
-    if write.error is None:
-        password_present = "password" in write.names
-    else:
-        password_present = re.search(r"<password\b|\"password\"\s*:", text) is not None
+    # A body that could not be read still tells whether it carried a <password> element.
+    unread = write.error is not None
+    password_present = re.search(r"<password\b", text) is not None if unread else "password" in write.names
     return RecordedRequest(
         method=call.method,
         path=call.path,

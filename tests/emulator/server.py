@@ -176,10 +176,6 @@ class EmulatorServer:
     def ca_path(self) -> str | None:
         return self._tls.ca_path if self._tls is not None else None
 
-    @property
-    def cert_path(self) -> str | None:
-        return self._tls.cert_path if self._tls is not None else None
-
     # inspection and control
 
     @property
