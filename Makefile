@@ -77,7 +77,7 @@ DOCS_RST := docs/site/rst
 BUILD_DIR := .tmp/build
 
 .PHONY: venv tools-venv collection-link pip-bootstrap lint sanity units unit docs docs-check docs-html changelog changelog-check \
-	build galaxy-import test demo clean matrix matrix-venvs integration-matrix check coverage role
+	build galaxy-import test demo clean matrix matrix-venvs integration-matrix check coverage
 
 $(STAMP): requirements-test.txt
 	rm -rf $(VENV)
@@ -164,7 +164,7 @@ pip-bootstrap: matrix-venvs
 #   units-VERSION-PYTHON       ansible-test units (tests/unit/, tests/unit/requirements.txt) with modules on PYTHON
 SANITY_CELLS := sanity-2.16 sanity-2.21
 UNITS_CELLS := $(foreach version,$(MATRIX),$(foreach python,$(UNITS_PYTHONS_$(version)),units-$(version)-$(python)))
-.PHONY: $(SANITY_CELLS) $(UNITS_CELLS) integration-2.16-py3.9
+.PHONY: $(SANITY_CELLS) $(UNITS_CELLS)
 
 $(SANITY_CELLS): sanity-%: pip-bootstrap
 	$(call ansible_test,sanity,$*,$(CORE_PYTHON_$*))
@@ -180,35 +180,43 @@ sanity: $(SANITY_CELLS)
 # ansible-test units on every ansible-core from 2.16 to 2.21, with the modules on Python 3.9 and 3.13.
 units: $(UNITS_CELLS)
 
-# The scenario roles (tests/integration/test_roles.py) with ansible-playbook of ansible-core 2.16 and the
-# modules on Python 3.9. The full pytest run of `make test` runs them with ansible-core 2.21 (see `test`); plain
-# `pytest` with .venv's ansible-core 2.19.
-integration-2.16-py3.9: matrix-venvs collection-link
-	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.16) TEST_MODULE_PYTHON=$(MODULES_39)/bin/python \
-		$(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(MATRIX_DIR)/pytest-integration-2.16 \
-		tests/integration/test_roles.py; \
-	echo "matrix cell: integration, ansible-core 2.16, modules on Python 3.9: $$(( $$(date +%s) - start ))s"
+# ansible-test integration (tests/integration/targets/) on the oldest and the newest ansible-core: 2.16 with the
+# modules on Python 3.9, 2.21 with the modules on Python 3.13 (named in the copy's integration_config.yml), each
+# target on both execution paths, normally and with --check --diff. TARGET=flexi_smtp runs one target.
+INTEGRATION_CELLS := integration-2.16 integration-2.21
+INTEGRATION_MODULES_2.16 := $(MODULES_39)
+INTEGRATION_MODULES_2.21 := $(MODULES_313)
+.PHONY: integration $(INTEGRATION_CELLS)
+$(INTEGRATION_CELLS): integration-%: matrix-venvs pip-bootstrap
+	$(BIN)/python tools/stage_collection.py .tmp/ansible-test-$*-integration >/dev/null
+	echo "ansible_python_interpreter: $(CURDIR)/$(INTEGRATION_MODULES_$*)/bin/python" \
+		> .tmp/ansible-test-$*-integration/ansible_collections/abraflexi/flexi/tests/integration/integration_config.yml
+	start=$$(date +%s); cd .tmp/ansible-test-$*-integration/ansible_collections/abraflexi/flexi && $(MATRIX_PATH) \
+		$(CURDIR)/$(CORE_BIN_$*)/ansible-test integration $(TARGET) --venv --color no --python $(CORE_PYTHON_$*); \
+		echo "matrix cell: ansible-test integration $(TARGET), ansible-core $*, modules on" \
+		"Python $(subst modules-,,$(notdir $(INTEGRATION_MODULES_$*))): $$(( $$(date +%s) - start ))s"
 
-integration-matrix: integration-2.16-py3.9
+integration: $(INTEGRATION_CELLS)
+
+integration-matrix: $(INTEGRATION_CELLS)
 
 # The whole matrix, two cells at a time; each cell's output comes in one piece when it ends.
 matrix: matrix-venvs pip-bootstrap
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(SANITY_CELLS) $(UNITS_CELLS) integration-matrix
 
-# The collection's unit tests alone, with plain pytest (fast feedback while coding; `make test` runs them through
-# ansible-test units on every ansible-core of the matrix instead).
+# The unit layer alone, with plain pytest: pure tests on fixture documents and the module contract in process
+# (`make test` runs tests/unit through ansible-test units on every ansible-core of the matrix instead).
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
-# The inner loop before a commit: lint, unit tests, the scenario roles on .venv's ansible-core (no sanity, no
-# matrix).
-check: lint unit
-	$(BIN)/python -m pytest -q tests/integration/test_roles.py
-
-# One scenario role of tests/integration/roles/ (normally and in check mode, on both paths): make role ROLE=flexi_smtp
-role: venv
-	@test -n "$(ROLE)" || { echo "Name the role: make role ROLE=flexi_smtp (see tests/integration/roles/)" >&2; exit 1; }
-	$(BIN)/python -m pytest -q tests/integration/test_roles.py -k "$(ROLE)-"
+# The inner loop before a commit, within a minute on two cores: ruff, yamllint, ansible-lint and the unit layer.
+# Prints its time. antsibull-docs lint and the changelog check are left to `make lint`, the integration targets to
+# `make integration`, the rest to `make test`.
+check: venv tools-venv collection-link
+	@start=$$(date +%s); status=0; { $(BIN)/ruff check . && $(BIN)/ruff format --check . && \
+		$(TOOLS_BIN)/yamllint --strict . && $(TOOLS_ENV) $(TOOLS_BIN)/ansible-lint --profile production --strict -q && \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit; } || status=$$?; \
+		echo "make check: $$(( $$(date +%s) - start ))s"; exit $$status
 
 # Branch coverage of plugins/ by the tests that run the collection in process (unit and security tests).
 coverage: venv
