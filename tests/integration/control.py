@@ -100,7 +100,7 @@ class ControlEndpoint:
         ]
         return archived + current
 
-    # the two operations
+    # the operations
 
     def scenario(
         self,
@@ -124,10 +124,11 @@ class ControlEndpoint:
                         each.state.store(company, **fields)
         for sink in self.sinks.values():
             sink.clear()
-        for company, fields in _by_company(server, stored or {}).items():
-            if "password_set" in fields:
-                fields["password"] = self.stored_password if fields.pop("password_set") else ""
-            server.state.store(company, **fields)
+        fields = dict(stored or {})
+        if "password_set" in fields:
+            fields["password"] = self.stored_password if fields.pop("password_set") else ""
+        if fields:
+            server.state.store(server.state.companies[0], **fields)
         for fault in faults or ():
             server.inject(Fault(**fault))
         return {"emulator": emulator, "url": server.url}
@@ -137,11 +138,9 @@ class ControlEndpoint:
         for sink_name, count in (wait or {}).items():
             self.sinks[sink_name].wait_for(count, MAIL_WAIT_SECONDS)
         server = self.emulators[emulator]
-        companies = {company: self._stored(server, company) for company in server.state.companies}
         return {
             "requests": [_request_json(request) for request in server.requests],
-            "stored": companies[server.state.companies[0]],
-            "companies": companies,
+            "stored": self._stored(server, server.state.companies[0]),
             "mail": {name: [_mail_json(mail) for mail in sink.messages] for name, sink in self.sinks.items()},
         }
 
@@ -167,14 +166,6 @@ class ControlEndpoint:
             "password_set": bool(password),
             "password_is_smtp_password": password == self._smtp_password,
         }
-
-
-def _by_company(server: EmulatorServer, stored: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """``stored`` is either the fields of the first company or ``{company: fields}`` for several."""
-    companies = server.state.companies
-    if stored and all(key in companies for key in stored):
-        return {company: dict(fields) for company, fields in stored.items()}
-    return {companies[0]: dict(stored)} if stored else {}
 
 
 def _request_json(request: RecordedRequest) -> dict[str, Any]:
