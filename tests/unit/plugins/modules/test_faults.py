@@ -283,11 +283,13 @@ def test_proxy_page_is_kept_in_response_for_the_user(emulator, run_module, modul
     assert "<title>502 Bad Gateway</title>" in result["response"]
 
 
-def test_write_that_times_out_says_the_outcome_is_unknown(emulator, run_module, module_args):
-    # The request reached Flexi, which may store it after the answer was given up on (the emulator does).
+def test_write_that_times_out_says_the_outcome_is_unknown(emulator_factory, run_module, module_args):
+    # The request reached Flexi, which may store it after the answer was given up on (the emulator does). An
+    # emulator of its own: the slow answer outlives the test.
+    emulator = emulator_factory()
     emulator.inject(Fault(kind="slow", delay=5.0, method="PUT"))
 
-    result = run_module("flexi_smtp", {**module_args, **CHANGE, "timeout": 1})
+    result = run_module("flexi_smtp", {**module_args, "url": emulator.url, **CHANGE, "timeout": 1})
 
     assert result["failed"] is True
     assert result["msg"] == (
@@ -373,10 +375,11 @@ def test_answers_that_a_retry_cannot_fix_are_not_retried(emulator, run_module, m
     assert len(emulator.requests) == 1
 
 
-def test_slow_answer_is_not_retried(emulator, run_module, module_args):
+def test_slow_answer_is_not_retried(emulator_factory, run_module, module_args):
+    emulator = emulator_factory()  # of its own: stopped below
     emulator.inject(Fault(kind="slow", delay=5.0, method="GET", times=None))
 
-    run_module("flexi_smtp", {**module_args, **CHANGE, "timeout": 1})
+    run_module("flexi_smtp", {**module_args, "url": emulator.url, **CHANGE, "timeout": 1})
     emulator.stop()  # wakes the slow answers, so every request that arrived is in the log
 
     assert len(emulator.requests) == 1

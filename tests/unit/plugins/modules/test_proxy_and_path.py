@@ -150,51 +150,6 @@ def test_https_proxy_tunnels_a_write_and_sees_no_credentials(emulator_factory, f
     assert "authorization" not in seen_in_clear.lower()
 
 
-def test_https_proxy_is_not_used_for_a_plain_http_url(emulator, forward_proxy, run_module, monkeypatch):
-    monkeypatch.setenv("https_proxy", forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
-
-
-@pytest.mark.parametrize("variable", ["no_proxy", "NO_PROXY"])
-def test_no_proxy_naming_the_server_bypasses_the_proxy(emulator, forward_proxy, run_module, monkeypatch, variable):
-    monkeypatch.setenv("http_proxy", forward_proxy.url)
-    monkeypatch.setenv(variable, "flexi.example.com,127.0.0.1")
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
-    assert len(emulator.requests) == 1
-
-
-def test_empty_lower_case_no_proxy_cancels_upper_case_no_proxy_as_uri_does(
-    emulator, forward_proxy, run_module, monkeypatch
-):
-    monkeypatch.setenv("http_proxy", forward_proxy.url)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    monkeypatch.setenv("no_proxy", "")
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == [ProxiedRequest("GET", emulator.url + COMPANY_PATH)]
-
-
-@pytest.mark.parametrize("no_proxy", ["*", "127.0.0.1:0,.example.com,127.0.0.1"])
-def test_no_proxy_patterns_read_as_uri_reads_them(emulator, forward_proxy, run_module, monkeypatch, no_proxy):
-    monkeypatch.setenv("http_proxy", forward_proxy.url)
-    monkeypatch.setenv("no_proxy", no_proxy)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
-
-
 def test_use_proxy_false_bypasses_the_proxy(emulator_factory, forward_proxy, run_module, monkeypatch):
     emulator = emulator_factory(tls=True)
     monkeypatch.setenv("http_proxy", forward_proxy.url)
@@ -205,16 +160,6 @@ def test_use_proxy_false_bypasses_the_proxy(emulator_factory, forward_proxy, run
     assert "failed" not in result
     assert forward_proxy.requests == []
     assert len(emulator.requests) == 1
-
-
-@pytest.mark.parametrize("variable", ["all_proxy", "ALL_PROXY"])
-def test_all_proxy_alone_is_ignored(emulator, forward_proxy, run_module, monkeypatch, variable):
-    monkeypatch.setenv(variable, forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
 
 
 def test_unreachable_proxy_fails_and_names_the_proxy_settings(emulator, run_module, monkeypatch):
