@@ -29,16 +29,6 @@ def connection(url: str, **extra: object) -> dict[str, object]:
 # url with a path prefix
 
 
-def test_info_reads_under_the_path_prefix(emulator_factory, run_module):
-    emulator = emulator_factory(path_prefix="/flexi")
-    emulator.state.store(host="smtp.example.cz")
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert result["settings"]["host"] == "smtp.example.cz"
-    assert [(entry.method, entry.path) for entry in emulator.requests] == [("GET", "/flexi" + COMPANY_PATH)]
-
-
 def test_smtp_reads_and_writes_under_the_path_prefix(emulator_factory, run_module):
     emulator = emulator_factory(path_prefix="/erp/flexi")
 
@@ -50,26 +40,6 @@ def test_smtp_reads_and_writes_under_the_path_prefix(emulator_factory, run_modul
         ("GET", "/erp/flexi" + COMPANY_PATH),
         ("PUT", "/erp/flexi" + COMPANY_PATH),
     ]
-
-
-@pytest.mark.parametrize("module", ["flexi_smtp_info", "flexi_smtp"])
-def test_trailing_slash_after_the_path_prefix_is_tolerated(emulator_factory, run_module, module):
-    emulator = emulator_factory(path_prefix="/flexi")
-
-    result = run_module(module, connection(emulator.url + "/"))
-
-    assert "failed" not in result
-    assert [entry.path for entry in emulator.requests] == ["/flexi" + COMPANY_PATH]
-
-
-def test_failure_reports_the_url_with_its_path_prefix(emulator_factory, run_module):
-    emulator = emulator_factory(path_prefix="/flexi")
-
-    result = run_module("flexi_smtp_info", {**connection(emulator.url), "company": "neni_s_r_o_"})
-
-    assert result["failed"] is True
-    assert result["status"] == 404
-    assert result["url"] == f"{emulator.url}/c/neni_s_r_o_/nastaveni/smtp"
 
 
 def test_url_without_the_path_prefix_fails_with_the_proxy_404_and_a_hint(emulator_factory, run_module):
