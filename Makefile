@@ -193,7 +193,7 @@ $(INTEGRATION_CELLS): integration-%: matrix-venvs pip-bootstrap
 		> .tmp/ansible-test-$*-integration/ansible_collections/abraflexi/flexi/tests/integration/integration_config.yml
 	start=$$(date +%s); cd .tmp/ansible-test-$*-integration/ansible_collections/abraflexi/flexi && $(MATRIX_PATH) \
 		$(CURDIR)/$(CORE_BIN_$*)/ansible-test integration $(TARGET) --venv --color no --python $(CORE_PYTHON_$*); \
-		echo "matrix cell: ansible-test integration $(TARGET), ansible-core $*, modules on" \
+		echo "matrix cell: ansible-test integration $(or $(TARGET),(every target)), ansible-core $*, modules on" \
 		"Python $(subst modules-,,$(notdir $(INTEGRATION_MODULES_$*))): $$(( $$(date +%s) - start ))s"
 
 integration: $(INTEGRATION_CELLS)
