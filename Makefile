@@ -24,9 +24,10 @@ TOOLS_VENV := .venv-tools
 TOOLS_BIN := $(TOOLS_VENV)/bin
 TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-lint.txt constraints-lint.txt | sha1sum | cut -c1-12)
 # Tools that call other tools by name (antsibull-docs runs ansible-doc) find the pinned ones first. ansible-lint
-# installs the collection it lints into Ansible's home: keep that in .tmp, where no other tool or checkout sees it.
+# installs the collection it lints into Ansible's home: keep that in .tmp, where no other tool or checkout sees it;
+# it finds the roles the integration targets' playbooks name where ansible-test puts them, among the targets.
 TOOLS_ENV := PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.tmp/collections" \
-	ANSIBLE_HOME="$(CURDIR)/.tmp/ansible-home"
+	ANSIBLE_HOME="$(CURDIR)/.tmp/ansible-home" ANSIBLE_ROLES_PATH="$(CURDIR)/tests/integration/targets"
 
 # The version matrix. Each ansible-core minor version: the pin, the controller Python its venv uses, and the
 # module-side Pythons `ansible-test units` runs on (3.9 and 3.13 where that version supports them as targets;
