@@ -210,14 +210,16 @@ matrix: matrix-venvs pip-bootstrap
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
-# The inner loop before a commit, within a minute on two cores: ruff, yamllint, ansible-lint and the unit layer.
-# Prints its time. antsibull-docs lint and the changelog check are left to `make lint`, the integration targets to
-# `make integration`, the rest to `make test`.
+# The inner loop before a commit, within a minute on two cores: ruff, yamllint, ansible-lint and the unit layer,
+# ansible-lint beside the rest (its output follows theirs). Prints its time. antsibull-docs lint and the changelog
+# check are left to `make lint`, the integration targets to `make integration`, the rest to `make test`.
 check: venv tools-venv collection-link
-	@start=$$(date +%s); status=0; { $(BIN)/ruff check . && $(BIN)/ruff format --check . && \
-		$(TOOLS_BIN)/yamllint --strict . && $(TOOLS_ENV) $(TOOLS_BIN)/ansible-lint --profile production --strict -q && \
+	@start=$$(date +%s); status=0; lint_log=$$(mktemp); \
+	$(TOOLS_ENV) $(TOOLS_BIN)/ansible-lint --profile production --strict -q >"$$lint_log" 2>&1 & lint=$$!; \
+	{ $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(TOOLS_BIN)/yamllint --strict . && \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit; } || status=$$?; \
-		echo "make check: $$(( $$(date +%s) - start ))s"; exit $$status
+	wait $$lint || status=$$?; cat "$$lint_log"; rm -f "$$lint_log"; \
+	echo "make check: $$(( $$(date +%s) - start ))s"; exit $$status
 
 # Branch coverage of plugins/ by the tests that run the collection in process (unit and security tests).
 coverage: venv
