@@ -91,7 +91,7 @@ def start(state: Path) -> None:
     """Start a lab for STATE in the background unless one runs already; return when it listens."""
     state.mkdir(parents=True, exist_ok=True)
     vars_file = state / "vars.json"
-    if vars_file.exists() and _alive(json.loads(vars_file.read_text(encoding="utf-8"))["lab_pid"]):
+    if vars_file.exists() and _is_lab(json.loads(vars_file.read_text(encoding="utf-8"))["lab_pid"]):
         return
     vars_file.unlink(missing_ok=True)
     read_end, write_end = os.pipe()
@@ -125,6 +125,14 @@ def _owner() -> int:
                 found[tool] = pid
         pid = parent
     return found.get("ansible-test") or found.get("ansible-playbook") or os.getppid()
+
+
+def _is_lab(pid: int) -> bool:
+    """Whether ``pid`` is a lab still serving (not a process that took over the number of one that ended)."""
+    try:
+        return b"tests.integration.lab" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:
