@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
-import threading
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -81,9 +82,10 @@ def serve(state: Path, watched: int, ready_fd: int) -> None:
         (state / "vars.json").write_text(json.dumps(lab_vars), encoding="utf-8")
         os.write(ready_fd, b"ready\n")
         os.close(ready_fd)
-        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as at the end: servers closed, files removed
         for _ in range(LIFETIME):
-            if stopped.wait(1) or (watched and not _alive(watched)):
+            time.sleep(1)
+            if watched and not _alive(watched):
                 break
 
 
