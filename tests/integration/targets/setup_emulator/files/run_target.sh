@@ -17,8 +17,8 @@ for path in direct module; do
         options=(-e "abraflexi_direct_execution=$([ "$path" = direct ] && echo true || echo false)")
         if [ "$mode" = check ]; then options+=(--check --diff); elif [ -n "$verbosity" ]; then options+=("$verbosity"); fi
         echo "=== $target on the $path path: $mode"
-        ansible-playbook -i "$INVENTORY_PATH" runme.yml "${config[@]}" "${options[@]}" "$@" 2>&1 | tee "$log"
-        ansible-playbook -i "$INVENTORY_PATH" ../setup_emulator/files/verify.yml "${config[@]}" \
+        ansible-playbook -i "$INVENTORY_PATH" runme.yml ${config[@]+"${config[@]}"} "${options[@]}" "$@" 2>&1 | tee "$log"
+        ansible-playbook -i "$INVENTORY_PATH" ../setup_emulator/files/verify.yml ${config[@]+"${config[@]}"} \
             -e "run_log=$log" -e "run_target=$target" -e "run_path=$path" -e "run_mode=$mode" -e "run_verbosity=$verbosity"
     done
 done
