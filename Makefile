@@ -210,12 +210,15 @@ matrix: matrix-venvs pip-bootstrap
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
-# The inner loop before a commit, within a minute on two cores: ruff, yamllint, ansible-lint and the unit layer,
-# ansible-lint beside the rest (its output follows theirs). Prints its time. antsibull-docs lint and the changelog
-# check are left to `make lint`, the integration targets to `make integration`, the rest to `make test`.
+# The inner loop before a commit, within a minute on two cores: the checks of `make lint` and the unit layer, the
+# ecosystem linters (ansible-lint, antsibull-docs, the changelog) beside the rest, their output after. Prints its
+# time. The integration targets are left to `make integration`, everything else to `make test`.
 check: venv tools-venv collection-link
 	@start=$$(date +%s); status=0; lint_log=$$(mktemp); \
-	$(TOOLS_ENV) $(TOOLS_BIN)/ansible-lint --profile production --strict -q >"$$lint_log" 2>&1 & lint=$$!; \
+	{ $(TOOLS_ENV) $(TOOLS_BIN)/ansible-lint --profile production --strict -q && \
+		$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all . && \
+		$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-changelog lint && $(TOOLS_ENV) $(TOOLS_BIN)/python tools/changelog_check.py; \
+	} >"$$lint_log" 2>&1 & lint=$$!; \
 	{ $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(TOOLS_BIN)/yamllint --strict . && \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit; } || status=$$?; \
 	wait $$lint || status=$$?; cat "$$lint_log"; rm -f "$$lint_log"; \
