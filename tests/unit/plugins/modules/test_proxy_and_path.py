@@ -56,17 +56,6 @@ def test_url_without_the_path_prefix_fails_with_the_proxy_404_and_a_hint(emulato
 # proxies from the environment
 
 
-@pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY"])
-def test_http_proxy_carries_a_plain_http_read(emulator, forward_proxy, run_module, monkeypatch, variable):
-    monkeypatch.setenv(variable, forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == [ProxiedRequest("GET", emulator.url + COMPANY_PATH)]
-    assert [entry.method for entry in emulator.requests] == ["GET"]
-
-
 def test_http_proxy_carries_a_write_under_a_path_prefix(emulator_factory, forward_proxy, run_module, monkeypatch):
     emulator = emulator_factory(path_prefix="/flexi")
     monkeypatch.setenv("http_proxy", forward_proxy.url)
@@ -79,18 +68,6 @@ def test_http_proxy_carries_a_write_under_a_path_prefix(emulator_factory, forwar
         ProxiedRequest("PUT", emulator.url + COMPANY_PATH),
     ]
     assert emulator.state.stored()["host"] == "smtp.example.cz"
-
-
-@pytest.mark.parametrize("variable", ["https_proxy", "HTTPS_PROXY"])
-def test_https_proxy_tunnels_a_verified_tls_read(emulator_factory, forward_proxy, run_module, monkeypatch, variable):
-    emulator = emulator_factory(tls=True)
-    monkeypatch.setenv(variable, forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url, ca_path=emulator.ca_path))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == [ProxiedRequest("CONNECT", f"127.0.0.1:{emulator.port}")]
-    assert [entry.user for entry in emulator.requests] == ["admin"]
 
 
 def test_https_proxy_still_verifies_the_server_certificate(emulator_factory, forward_proxy, run_module, monkeypatch):
