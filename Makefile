@@ -25,9 +25,10 @@ TOOLS_BIN := $(TOOLS_VENV)/bin
 TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-lint.txt constraints-lint.txt | sha1sum | cut -c1-12)
 # Tools that call other tools by name (antsibull-docs runs ansible-doc) find the pinned ones first. ansible-lint
 # installs the collection it lints into Ansible's home: keep that in .tmp, where no other tool or checkout sees it,
-# and give ansible-lint only that collections path (with .tmp/collections too it finds the collection twice).
+# and give ansible-lint only that collections path (with .tmp/collections too it finds the collection twice); it
+# finds the roles the integration targets' playbooks name where ansible-test puts them, among the targets.
 TOOLS_ENV := PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.tmp/collections" \
-	ANSIBLE_HOME="$(CURDIR)/.tmp/ansible-home"
+	ANSIBLE_HOME="$(CURDIR)/.tmp/ansible-home" ANSIBLE_ROLES_PATH="$(CURDIR)/tests/integration/targets"
 
 # The version matrix. Each ansible-core minor version: the pin, the controller Python its venv uses, and the
 # module-side Pythons `ansible-test units` runs on (3.9 and 3.13 where that version supports them as targets;
@@ -78,7 +79,7 @@ DOCS_RST := docs/site/rst
 BUILD_DIR := .tmp/build
 
 .PHONY: venv tools-venv collection-link pip-bootstrap lint sanity units unit docs docs-check docs-html changelog changelog-check \
-	build galaxy-import test demo clean matrix matrix-venvs integration-matrix check coverage role
+	build galaxy-import test demo clean matrix matrix-venvs integration-matrix check coverage
 
 $(STAMP): requirements-test.txt
 	rm -rf $(VENV)
@@ -180,7 +181,7 @@ test-locale:
 #   units-VERSION-PYTHON       ansible-test units (tests/unit/, tests/unit/requirements.txt) with modules on PYTHON
 SANITY_CELLS := sanity-2.16 sanity-2.21
 UNITS_CELLS := $(foreach version,$(MATRIX),$(foreach python,$(UNITS_PYTHONS_$(version)),units-$(version)-$(python)))
-.PHONY: $(SANITY_CELLS) $(UNITS_CELLS) integration-2.16-py3.9
+.PHONY: $(SANITY_CELLS) $(UNITS_CELLS)
 
 $(SANITY_CELLS): sanity-%: pip-bootstrap test-locale
 	$(call ansible_test,sanity,$*,$(CORE_PYTHON_$*))
@@ -196,35 +197,48 @@ sanity: $(SANITY_CELLS)
 # ansible-test units on every ansible-core from 2.16 to 2.21, with the modules on Python 3.9 and 3.13.
 units: $(UNITS_CELLS)
 
-# The scenario roles (tests/integration/test_roles.py) with ansible-playbook of ansible-core 2.16 and the
-# modules on Python 3.9. The full pytest run of `make test` runs them with ansible-core 2.21 (see `test`); plain
-# `pytest` with .venv's ansible-core 2.19.
-integration-2.16-py3.9: matrix-venvs collection-link
-	start=$$(date +%s); TEST_ANSIBLE_BIN=$(CORE_BIN_2.16) TEST_MODULE_PYTHON=$(MODULES_39)/bin/python \
-		$(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(MATRIX_DIR)/pytest-integration-2.16 \
-		tests/integration/test_roles.py; \
-	echo "matrix cell: integration, ansible-core 2.16, modules on Python 3.9: $$(( $$(date +%s) - start ))s"
+# ansible-test integration (tests/integration/targets/) on the oldest and the newest ansible-core: 2.16 with the
+# modules on Python 3.9, 2.21 with the modules on Python 3.13 (named in the copy's integration_config.yml), each
+# target on both execution paths, normally and with --check --diff. TARGET=flexi_smtp runs one target.
+INTEGRATION_CELLS := integration-2.16 integration-2.21
+INTEGRATION_MODULES_2.16 := $(MODULES_39)
+INTEGRATION_MODULES_2.21 := $(MODULES_313)
+.PHONY: integration $(INTEGRATION_CELLS)
+$(INTEGRATION_CELLS): integration-%: matrix-venvs pip-bootstrap
+	$(BIN)/python tools/stage_collection.py .tmp/ansible-test-$*-integration >/dev/null
+	echo "ansible_python_interpreter: $(CURDIR)/$(INTEGRATION_MODULES_$*)/bin/python" \
+		> .tmp/ansible-test-$*-integration/ansible_collections/abraflexi/flexi/tests/integration/integration_config.yml
+	start=$$(date +%s); cd .tmp/ansible-test-$*-integration/ansible_collections/abraflexi/flexi && $(MATRIX_PATH) \
+		$(CURDIR)/$(CORE_BIN_$*)/ansible-test integration $(TARGET) --venv --color no --python $(CORE_PYTHON_$*); \
+		echo "matrix cell: ansible-test integration $(or $(TARGET),(every target)), ansible-core $*, modules on" \
+		"Python $(subst modules-,,$(notdir $(INTEGRATION_MODULES_$*))): $$(( $$(date +%s) - start ))s"
 
-integration-matrix: integration-2.16-py3.9
+integration: $(INTEGRATION_CELLS)
+
+integration-matrix: $(INTEGRATION_CELLS)
 
 # The whole matrix, two cells at a time; each cell's output comes in one piece when it ends.
 matrix: matrix-venvs
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(SANITY_CELLS) $(UNITS_CELLS) integration-matrix
 
-# The collection's unit tests alone, with plain pytest (fast feedback while coding; `make test` runs them through
-# ansible-test units on every ansible-core of the matrix instead).
+# The unit layer alone, with plain pytest: pure tests on fixture documents and the module contract in process
+# (`make test` runs tests/unit through ansible-test units on every ansible-core of the matrix instead).
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
-# The inner loop before a commit: lint, unit tests, the scenario roles on .venv's ansible-core (no sanity, no
-# matrix).
-check: lint unit
-	$(BIN)/python -m pytest -q tests/integration/test_roles.py
-
-# One scenario role of tests/integration/roles/ (normally and in check mode, on both paths): make role ROLE=flexi_smtp
-role: venv
-	@test -n "$(ROLE)" || { echo "Name the role: make role ROLE=flexi_smtp (see tests/integration/roles/)" >&2; exit 1; }
-	$(BIN)/python -m pytest -q tests/integration/test_roles.py -k "$(ROLE)-"
+# The inner loop before a commit, within a minute on two cores: the checks of `make lint` and the unit layer, the
+# ecosystem linters (ansible-lint, antsibull-docs, the changelog) beside the rest, their output after. Prints its
+# time. The integration targets are left to `make integration`, everything else to `make test`.
+check: venv tools-venv collection-link
+	@start=$$(date +%s); status=0; lint_log=$$(mktemp); \
+	{ $(TOOLS_ENV) $(TOOLS_BIN)/ansible-lint --profile production --strict -q && \
+		$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all . && \
+		$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-changelog lint && $(TOOLS_ENV) $(TOOLS_BIN)/python tools/changelog_check.py; \
+	} >"$$lint_log" 2>&1 & lint=$$!; \
+	{ $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(TOOLS_BIN)/yamllint --strict . && \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit; } || status=$$?; \
+	wait $$lint || status=$$?; cat "$$lint_log"; rm -f "$$lint_log"; \
+	echo "make check: $$(( $$(date +%s) - start ))s"; exit $$status
 
 # Branch coverage of plugins/ by the tests that run the collection in process (unit and security tests).
 coverage: venv
@@ -285,9 +299,9 @@ chromium:
 			chromium fonts-liberation; \
 	fi
 
-# Everything CI checks (.ci/run): lint, generated docs current, every pytest test (unit, emulator, integration,
-# packaging, ecosystem; the scenario roles with ansible-playbook of ansible-core 2.21), the version matrix
-# (ansible-test sanity and units, the integration cell), the Galaxy import and the HTML site. Each stage prints how
+# Everything CI checks (.ci/run): lint, generated docs current, the pytest suite outside tests/unit (emulator,
+# security, audit, packaging, ecosystem), the version matrix (ansible-test sanity, units and integration), the
+# Galaxy import and the HTML site. Each stage prints how
 # long it took and a table of them ends the run. The output also goes to .tmp/test.log; the run fails when it holds
 # a warning a green run must not print: the collection found twice, or (on a machine with en_US.UTF-8, see
 # test-locale) ansible-test's locale fallback.
@@ -319,9 +333,7 @@ test-stages:
 	$(call stage,lint,$(MAKE) --no-print-directory lint)
 	$(call stage,docs-check,$(MAKE) --no-print-directory docs-check)
 	$(call stage,chromium,$(MAKE) --no-print-directory chromium)
-	$(call stage,pytest (scenario roles on ansible-core 2.21 and modules on Python 3.13),\
-		TEST_ANSIBLE_BIN=$(CORE_BIN_2.21) TEST_MODULE_PYTHON=$(MODULES_313)/bin/python \
-		$(BIN)/python -m pytest --ignore=tests/unit --durations=15)
+	$(call stage,pytest (outside tests/unit),$(BIN)/python -m pytest --ignore=tests/unit --durations=15)
 	$(call stage,matrix (two cells at a time),$(MAKE) --no-print-directory matrix)
 	$(call stage,galaxy-import,$(MAKE) --no-print-directory galaxy-import)
 	$(call stage,docs-html,$(MAKE) --no-print-directory docs-html)
