@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.direct_playbooks import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED
+from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED
 
 TASK = "Outgoing mail goes through the company mail server"
 

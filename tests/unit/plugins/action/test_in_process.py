@@ -11,20 +11,9 @@ from typing import Any
 import pytest
 from ansible.module_utils.common.warnings import get_warning_messages
 
-from tests.unit.plugins.action.controller import controller_code
+from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, controller_code
 
 SMTP = "abraflexi.flexi.flexi_smtp"
-API_USER = "admin"
-API_PASSWORD = "Api-s3cret-direct%&<x"
-SMTP_PASSWORD = "Smtp-s3cret-direct%&<x"
-STORED = {
-    "host": "smtp.example.com",
-    "port": "465",
-    "username": "flexi@example.com",
-    "password": "stored-smtp-secret",
-    "defaultFrom": "ABRA Flexi <flexi@example.com>",
-    "encryptionMode": "SSL",
-}
 CASES = {
     "no change": {"host": "smtp.example.com", "port": 465},
     "change with password": {"port": 587, "smtp_password": SMTP_PASSWORD, "update_password": "always"},
