@@ -200,12 +200,7 @@ def test_job_configures_flexi_sends_the_test_mail_and_publishes_no_secret(awx_jo
 
 MAIL_USER, MAIL_PASSWORD = "audit-bot@example.com", "Report-Mail-s3cret-4712"
 FLEET = ("flexi-praha", "flexi-brno", "flexi-ostrava", "flexi-plzen", "flexi-liberec")
-AUDIT_SECRETS = (
-    audit_lab.API_PASSWORD,
-    audit_lab.WANTED_SMTP_PASSWORD,
-    *audit_lab.STORED_SMTP_PASSWORDS,
-    MAIL_PASSWORD,
-)
+AUDIT_SECRETS = (*audit_lab.SECRETS, MAIL_PASSWORD)
 EXPECTED_ARTIFACTS = {
     "flexi-praha": ("in_sync", []),
     "flexi-brno": ("drifted", ["encryption_mode", "host", "port"]),
