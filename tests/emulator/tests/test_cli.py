@@ -1,4 +1,4 @@
-"""`python -m tests.emulator` and `python -m tests.emulator.sink` as the demo and integration tests run them."""
+"""`python -m tests.emulator` and `make emulator` as the README, the demo and the tests run them."""
 
 from __future__ import annotations
 
