@@ -162,67 +162,30 @@ def test_server_that_never_greets_answers_read_timeout(flexi_with, silent_port):
     )
 
 
+PKIX = f"{NESTED}javax.net.ssl.SSLHandshakeException: PKIX path building failed"
+NO_TLS_CONNECT = "javax.mail.MessagingException: Could not connect to SMTP host: 127.0.0.1, port: {port}"
+LOGIN = {"auth": (SMTP_USER, SMTP_PASSWORD)}
+PLAIN_FOR_TLS = "javax.net.ssl.SSLException: Unsupported or unrecognized SSL message"
+INVALID_ADDRESSES = "javax.mail.SendFailedException: Invalid Addresses"
+REJECTED = "com.sun.mail.smtp.SMTPAddressFailedException: 550 5.1.1"
+
+
 @pytest.mark.parametrize(
     ("sink_options", "mode", "fields", "trust", "expected"),
     [
-        (
-            {"auth": (SMTP_USER, SMTP_PASSWORD)},
-            "NEVER",
-            {"username": SMTP_USER, "password": "spatne-heslo"},
-            None,
-            "javax.mail.AuthenticationFailedException: 535 5.7.8 Authentication credentials invalid",
-        ),
-        (
-            {"auth": (SMTP_USER, SMTP_PASSWORD)},
-            "NEVER",
-            {},
-            None,
-            "com.sun.mail.smtp.SMTPSendFailedException: 530 5.7.0 Authentication required",
-        ),
+        (LOGIN, "NEVER", {"username": SMTP_USER, "password": "spatne-heslo"}, None,
+         "javax.mail.AuthenticationFailedException: 535 5.7.8 Authentication credentials invalid"),
+        (LOGIN, "NEVER", {}, None, "com.sun.mail.smtp.SMTPSendFailedException: 530 5.7.0 Authentication required"),
         ({}, "STARTTLS", {}, None, "javax.mail.MessagingException: STARTTLS is required but host does not support"),
-        (
-            {"mode": "starttls"},
-            "STARTTLS",
-            {},
-            "foreign",
-            f"javax.mail.MessagingException: Could not convert socket to TLS{NESTED}"
-            "javax.net.ssl.SSLHandshakeException: PKIX path building failed",
-        ),
-        (
-            {"mode": "tls"},
-            "SSL",
-            {},
-            "foreign",
-            "javax.mail.MessagingException: Could not connect to SMTP host: 127.0.0.1, port: {port}"
-            f"{NESTED}javax.net.ssl.SSLHandshakeException: PKIX path building failed",
-        ),
-        (
-            {},
-            "SSL",
-            {},
-            None,
-            "javax.mail.MessagingException: Could not connect to SMTP host: 127.0.0.1, port: {port}"
-            f"{NESTED}javax.net.ssl.SSLException: Unsupported or unrecognized SSL message",
-        ),
-        (
-            {"reject_recipients": [RECIPIENT]},
-            "NEVER",
-            {},
-            None,
-            f"javax.mail.SendFailedException: Invalid Addresses{NESTED}"
-            "com.sun.mail.smtp.SMTPAddressFailedException: 550 5.1.1",
-        ),
+        ({"mode": "starttls"}, "STARTTLS", {}, "foreign",
+         f"javax.mail.MessagingException: Could not convert socket to TLS{PKIX}"),
+        ({"mode": "tls"}, "SSL", {}, "foreign", NO_TLS_CONNECT + PKIX),
+        ({}, "SSL", {}, None, f"{NO_TLS_CONNECT}{NESTED}{PLAIN_FOR_TLS}"),
+        ({"reject_recipients": [RECIPIENT]}, "NEVER", {}, None, f"{INVALID_ADDRESSES}{NESTED}{REJECTED}"),
     ],
-    ids=[
-        "wrong password",
-        "no login",
-        "no STARTTLS offered",
-        "STARTTLS untrusted",
-        "implicit TLS untrusted",
-        "implicit TLS against plain",
-        "rejected recipient",
-    ],
-)
+    ids=["wrong password", "no login", "no STARTTLS offered", "STARTTLS untrusted", "implicit TLS untrusted",
+         "implicit TLS against plain", "rejected recipient"],
+)  # fmt: skip
 def test_smtp_failure_answers_the_javamail_text_and_sends_nothing(
     flexi_with, smtp_sink_factory, foreign_ca, sink_options, mode, fields, trust, expected
 ):
