@@ -166,21 +166,21 @@ def verdicts(
         Verdict("change makes exactly GET + PUT", change == {("GET", "PUT")}, f"seen {sorted(change)}"),
         Verdict("one TCP connection per flexi_smtp run", connections == {1}, f"seen {sorted(connections)}"),
     ]
+    # What each reference is called, and what is compared with it.
+    references = {"uri_get": "one uri GET task", "debug": "one debug task"}
+    jobs = {"uri_noop": "full job, no change:", "uri_change": "full job, change:"}
     comparisons = (
-        (f"direct: no-op task <= {DIRECT_NOOP_TARGET}x one uri GET task", DIRECT_NOOP_TARGET, "flexi_noop_direct",
-         "uri_get"),
-        (f"direct: no-op task <= {DIRECT_NOOP_DEBUG_TARGET}x one debug task", DIRECT_NOOP_DEBUG_TARGET,
-         "flexi_noop_direct", "debug"),
-        (f"direct: full job, change: <= {DIRECT_CHANGE_JOB_TARGET}x the uri equivalent", DIRECT_CHANGE_JOB_TARGET,
-         "flexi_change_direct", "uri_change"),
-        (f"module: no-op task <= {MODULE_NOOP_TARGET}x one uri GET task", MODULE_NOOP_TARGET, "flexi_noop", "uri_get"),
-        (f"module: no-op task <= {NOOP_TASK_TARGET}x one uri GET task", NOOP_TASK_TARGET, "flexi_noop", "uri_get"),
-        (f"module: full job, no change: <= {FULL_JOB_TARGET}x the uri equivalent", FULL_JOB_TARGET, "flexi_noop",
-         "uri_noop"),
-        (f"module: full job, change: <= {FULL_JOB_TARGET}x the uri equivalent", FULL_JOB_TARGET, "flexi_change",
-         "uri_change"),
-    )  # fmt: skip
-    for name, target, ours, theirs in comparisons:
+        (DIRECT_NOOP_TARGET, "flexi_noop_direct", "uri_get"),
+        (DIRECT_NOOP_DEBUG_TARGET, "flexi_noop_direct", "debug"),
+        (DIRECT_CHANGE_JOB_TARGET, "flexi_change_direct", "uri_change"),
+        (MODULE_NOOP_TARGET, "flexi_noop", "uri_get"),
+        (NOOP_TASK_TARGET, "flexi_noop", "uri_get"),
+        (FULL_JOB_TARGET, "flexi_noop", "uri_noop"),
+        (FULL_JOB_TARGET, "flexi_change", "uri_change"),
+    )
+    for target, ours, theirs in comparisons:
+        path = "direct" if ours.endswith("_direct") else "module"
+        name = f"{path}: {jobs.get(theirs, 'no-op task')} <= {target}x {references.get(theirs, 'the uri equivalent')}"
         paired = paired_ratio(tasks[ours], tasks[theirs]).median
         mine, reference = tasks[ours].timing, tasks[theirs].timing
         found.append(
