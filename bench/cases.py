@@ -20,22 +20,11 @@ from tests.emulator.server import EmulatorServer
 from tests.support.modules import API_PASSWORD, API_USER
 from tests.support.request_log import requests_by_company
 
-# What every company stores at the start (Flexi element names), and the task options that match it exactly.
-STORED = {
-    "host": "smtp.example.com",
-    "port": "465",
-    "username": "flexi@example.com",
-    "password": "stored-smtp-secret",
-    "defaultFrom": "ABRA Flexi & Co <flexi@example.com>",
-    "encryptionMode": "SSL",
-}
-SAME = {
-    "host": "smtp.example.com",
-    "port": 465,
-    "username": "flexi@example.com",
-    "default_from": "ABRA Flexi & Co <flexi@example.com>",
-    "encryption_mode": "SSL",
-}
+# The task options, and what every company stores at the start (Flexi element names), which they match exactly.
+SAME = {"host": "smtp.example.com", "port": 465, "username": "flexi@example.com",
+        "default_from": "ABRA Flexi & Co <flexi@example.com>", "encryption_mode": "SSL"}  # fmt: skip
+STORED = {"host": SAME["host"], "port": "465", "username": SAME["username"], "password": "stored-smtp-secret",
+          "defaultFrom": SAME["default_from"], "encryptionMode": "SSL"}  # fmt: skip
 # A change of three of the five fields (the others stay equal, so both sides must compare field by field).
 DIFFERENT = {**SAME, "host": "smtp2.example.com", "port": 587, "encryption_mode": "STARTTLS"}
 
