@@ -37,8 +37,6 @@ API_PASSWORD = "Api-Audit-s3cret-%&<>"
 WANTED_SMTP_PASSWORD = "Wanted-Sm7p-s3cret-<script>"
 STORED_SMTP_PASSWORDS = ("Stored-Praha-Sm7p-s3cret", "Stored-Brno-Sm7p-s3cret")
 SCRIPT_LOGIN = "<script>alert('drift')</script>"
-# Every password the fleet knows; none may appear in a report or in the run's output.
-SECRETS = (API_PASSWORD, WANTED_SMTP_PASSWORD, *STORED_SMTP_PASSWORDS)
 
 # The settings every server should hold (group vars of the inventory, read by examples/audit_smtp.yml).
 WANTED = {
