@@ -53,7 +53,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     for name, (help_text, default, _quick) in OPTIONS.items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), help=f"{help_text} (default {default})")
-    parser.add_argument("--cases", default=",".join(CASES), help="which cases to run, comma-separated (default all)")
+    parser.add_argument(
+        "--cases",
+        default=",".join(CASES),
+        help="which cases to run, comma-separated: core (1 to 4), audit (5) (default both)",
+    )
     parser.add_argument("--quick", action="store_true", help="few repetitions, to check that the benchmark works")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target does not hold")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where results.json and report.md go")
