@@ -11,6 +11,7 @@ import trustme
 from lxml import etree
 
 from tests.emulator.tests.flexi_client import SMTP_PATH
+from tests.support.network import closed_port
 
 SMTP_USER = "odesilatel@example.cz"
 SMTP_PASSWORD = "p%&<\"' é€/+:"
@@ -125,22 +126,23 @@ def test_test_mail_uses_settings_of_its_company_in_company_scope(flexi_with, smt
 # failures
 
 
-def test_refused_port_answers_vendor_connect_exception(flexi, closed_port):
-    flexi.emulator.state.store(host="127.0.0.1", port=closed_port, encryptionMode="NEVER")
+def test_refused_port_answers_vendor_connect_exception(flexi):
+    port = closed_port()
+    flexi.emulator.state.store(host="127.0.0.1", port=port, encryptionMode="NEVER")
 
     answer = flexi.test_mail(RECIPIENT)
 
     assert answer.status_code == 400
     assert message_of(answer) == (
-        f"com.sun.mail.util.MailConnectException: Couldn't connect to host, port: 127.0.0.1, {closed_port}; "
+        f"com.sun.mail.util.MailConnectException: Couldn't connect to host, port: 127.0.0.1, {port}; "
         f"timeout 30000{NESTED}java.net.ConnectException: Connection refused\n"
-        f"Couldn't connect to host, port: 127.0.0.1, {closed_port}; timeout 30000\nConnection refused"
+        f"Couldn't connect to host, port: 127.0.0.1, {port}; timeout 30000\nConnection refused"
     )
 
 
-def test_failure_message_carries_configured_timeout_and_status_and_shape_variants(flexi_with, closed_port):
+def test_failure_message_carries_configured_timeout_and_status_and_shape_variants(flexi_with):
     client = flexi_with(smtp_timeout=2.5, error_status=500, error_shape="errors")
-    client.emulator.state.store(host="127.0.0.1", port=closed_port)
+    client.emulator.state.store(host="127.0.0.1", port=closed_port())
 
     answer = client.test_mail(RECIPIENT)
 
