@@ -72,11 +72,6 @@ class AuditLab:
         self.inventory_path = self.directory / "inventory.yml"
         self.emulators: dict[str, EmulatorServer] = {}
 
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Every password the fleet knows; none may appear in a report or in the run's output."""
-        return (API_PASSWORD, WANTED_SMTP_PASSWORD, *STORED_SMTP_PASSWORDS)
-
     def start(self) -> AuditLab:
         accounts = {"users": {API_USER: API_PASSWORD}, "limited_users": {}}
         try:

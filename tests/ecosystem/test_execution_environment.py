@@ -60,16 +60,6 @@ def build_context(tmp_path: Path, collection_tarball: Path) -> Path:
     return context
 
 
-def test_example_ee_installs_the_tarball_of_the_version_in_galaxy_yml():
-    definition = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-
-    assert definition["version"] == 3
-    assert definition["dependencies"]["galaxy"]["collections"] == [
-        {"name": f"collections/{TARBALL_NAME}", "type": "file"}
-    ]
-    assert definition["additional_build_files"] == [{"src": f"../{TARBALL_NAME}", "dest": "collections"}]
-
-
 def test_create_writes_a_build_context_with_the_collection(build_context):
     containerfile = (build_context / "Containerfile").read_text(encoding="utf-8")
 

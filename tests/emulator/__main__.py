@@ -20,8 +20,8 @@ from typing import Any
 
 try:
     from tests.emulator.faults import FAULT_KINDS, Fault
-    from tests.emulator.server import EmulatorOptions, EmulatorServer
-    from tests.emulator.sink import MODES, SmtpSink, print_mail, write_ready_file
+    from tests.emulator.server import _CHOICES, EmulatorOptions, EmulatorServer
+    from tests.emulator.sink import MODES, SmtpSink, print_mail
     from tests.emulator.spellings import SPELLINGS
     from tests.support.collection import collections_root
 except ModuleNotFoundError as missing:  # a Python without the test packages, e.g. the system's
@@ -31,44 +31,45 @@ except ModuleNotFoundError as missing:  # a Python without the test packages, e.
     )
 
 
+# Help of the EmulatorOptions variants (docs/flexi-api.md), shown with their choices and default.
+_VARIANT_HELP = {
+    "smtp_scope": "one SMTP settings record for the server, or one per company",
+    "write_status": "status of a successful write",
+    "error_status": "status of a failed write or test mail",
+    "error_shape": "the shape of error documents",
+    "test_mail_body": "what a successful test mail answers",
+    "unset_fields": "how the read document shows an unset field",
+    "licence": "no-rest-write: writes and the test mail answer 402; operation-forbidden: they answer 403",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """Options given on the command line override EmulatorOptions' defaults; the others are left out."""
     parser = argparse.ArgumentParser(
         prog="python -m tests.emulator",
         description=(
             "Run the emulated ABRA Flexi server (tests and demo). `make emulator` runs it with --port 5434 --tls "
             "--smtp-sink tls --banner --lifetime 0 (until Ctrl-C): what to try playbooks against by hand."
         ),
+        argument_default=argparse.SUPPRESS,
     )
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
-    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throw-away CA")
-    parser.add_argument("--tls-hostname", default="127.0.0.1", help="name in the server certificate")
-    parser.add_argument("--cert-dir", help="where to write the CA and server PEM files (kept); temporary otherwise")
-    parser.add_argument("--user", action="append", metavar="NAME:PASS", help="admin user (repeatable)")
-    parser.add_argument("--limited-user", action="append", metavar="NAME:PASS", help="user without the admin right")
-    parser.add_argument(
-        "--path-prefix",
-        default="",
-        metavar="PATH",
-        help="serve under this path, e.g. /flexi, as behind a reverse proxy",
-    )
-    parser.add_argument("--companies", default="demo_s_r_o_", help="comma-separated company database ids")
-    parser.add_argument("--smtp-scope", choices=("server", "company"), default="server")
-    parser.add_argument("--write-status", type=int, choices=(200, 201), default=201)
-    parser.add_argument("--error-status", type=int, choices=(400, 500), default=400)
-    parser.add_argument(
-        "--error-shape", choices=("message", "errors", "result-error", "bare-message"), default="message"
-    )
-    parser.add_argument("--test-mail-body", choices=("settings", "winstrom"), default="settings")
-    parser.add_argument("--unset-fields", choices=("empty", "absent"), default="empty")
-    parser.add_argument(
-        "--licence",
-        choices=("full", "no-rest-write", "operation-forbidden"),
-        default="full",
-        help="no-rest-write: writes and the test mail answer 402; operation-forbidden: they answer 403",
-    )
-    parser.add_argument("--smtp-cafile", help="CA the test mail trusts for STARTTLS/SSL/TLS; unverified by default")
-    parser.add_argument("--smtp-timeout", type=float, default=30.0, help="SMTP connect timeout in seconds")
-    parser.add_argument(
+    option = parser.add_argument
+    defaults = EmulatorOptions()
+    option("--port", type=int, help="0 picks a free port (default)")
+    option("--tls", action="store_true", help="serve HTTPS with a throw-away CA")
+    option("--tls-hostname", help="name in the server certificate (default 127.0.0.1)")
+    option("--cert-dir", help="where to write the CA and server PEM files (kept); temporary otherwise")
+    option("--user", action="append", metavar="NAME:PASS", help="admin user (repeatable)")
+    option("--limited-user", action="append", metavar="NAME:PASS", help="user without the admin right")
+    option("--path-prefix", metavar="PATH", help="serve under this path, e.g. /flexi, as behind a reverse proxy")
+    option("--companies", help="comma-separated company database ids (default demo_s_r_o_)")
+    for name, choices in _CHOICES.items():
+        default = getattr(defaults, name)
+        help_text = f"{_VARIANT_HELP[name]} (default {default})"
+        option(f"--{name.replace('_', '-')}", type=type(default), choices=choices, help=help_text)
+    option("--smtp-cafile", help="CA the test mail trusts for STARTTLS/SSL/TLS; unverified by default")
+    option("--smtp-timeout", type=float, help="SMTP connect timeout in seconds (default 30)")
+    option(
         "--fault",
         action="append",
         default=[],
@@ -82,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
             """"headers": [["Content-Encoding", "gzip"]], "match_query": "testMail", "times": null}'"""
         ),
     )
-    parser.add_argument(
+    option(
         "--smtp-sink",
         choices=MODES,
         metavar="MODE",
@@ -92,49 +93,38 @@ def build_parser() -> argparse.ArgumentParser:
             "login and prints each mail on stdout"
         ),
     )
-    parser.add_argument(
+    option(
         "--lifetime",
         type=float,
         default=3600.0,
         help="stop by itself after this many seconds (default: an hour); 0 runs until Ctrl-C or SIGTERM",
     )
-    parser.add_argument("--ready-file", help='write {"url", "ca_path"} as JSON here once listening')
-    parser.add_argument(
+    option(
         "--banner",
         action="store_true",
+        default=False,
         help="print what a playbook needs (url, company, login, password, ca_path, where mail goes) instead of the URL",
     )
-    parser.add_argument(
+    option(
         "--inventory",
         metavar="FILE",
+        default=None,
         help="write an inventory for the README's first playbook here: group flexi_servers, host localhost",
     )
-    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    option("--verbose", action="store_true", default=False, help="log every request to stderr")
     return parser
 
 
+_NOT_OPTIONS = ("fault", "smtp_sink", "lifetime", "banner", "inventory", "verbose", "user", "limited_user")
+
+
 def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> EmulatorOptions:
-    overrides: dict[str, Any] = {
-        "port": args.port,
-        "tls": args.tls,
-        "tls_hostname": args.tls_hostname,
-        "cert_dir": args.cert_dir,
-        "companies": tuple(name.strip() for name in args.companies.split(",") if name.strip()),
-        "smtp_scope": args.smtp_scope,
-        "write_status": args.write_status,
-        "error_status": args.error_status,
-        "error_shape": args.error_shape,
-        "test_mail_body": args.test_mail_body,
-        "unset_fields": args.unset_fields,
-        "licence": args.licence,
-        "smtp_cafile": args.smtp_cafile,
-        "smtp_timeout": args.smtp_timeout,
-        "path_prefix": args.path_prefix,
-    }
-    if args.user:
-        overrides["users"] = _accounts(args.user, parser)
-    if args.limited_user:
-        overrides["limited_users"] = _accounts(args.limited_user, parser)
+    overrides: dict[str, Any] = {name: value for name, value in vars(args).items() if name not in _NOT_OPTIONS}
+    if "companies" in overrides:
+        overrides["companies"] = tuple(name.strip() for name in args.companies.split(",") if name.strip())
+    for name in ("user", "limited_user"):
+        if name in args:
+            overrides[f"{name}s"] = _accounts(getattr(args, name), parser)
     try:
         return EmulatorOptions(**overrides)
     except ValueError as exc:
@@ -199,8 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signum, lambda *_: done.set())
     with ExitStack() as stack:
         sink = None
-        if args.smtp_sink:
-            sink = stack.enter_context(SmtpSink(args.smtp_sink, cert_dir=args.cert_dir, on_message=print_mail))
+        if "smtp_sink" in args:
+            sink = stack.enter_context(SmtpSink(args.smtp_sink, cert_dir=options.cert_dir, on_message=print_mail))
             options = dataclasses.replace(
                 options, smtp_relay=(sink.host, sink.port), smtp_cafile=options.smtp_cafile or sink.ca_path
             )
@@ -212,9 +202,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             emulator.inject(fault)
         if args.inventory:
             write_inventory(Path(args.inventory), emulator, sink)
-        if args.ready_file:
-            write_ready_file(args.ready_file, {"url": emulator.url, "ca_path": emulator.ca_path})
-        # Last: whoever reads it may rely on the ready file.
         print("\n".join(banner(emulator, sink, args)) if args.banner else emulator.url, flush=True)
         if not done.wait(args.lifetime or None):
             print(f"{parser.prog}: stopping, --lifetime {args.lifetime:g} s is over", file=sys.stderr, flush=True)

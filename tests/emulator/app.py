@@ -169,8 +169,9 @@ class FlexiApp:
         no credentials asked for (it stands beside Flexi, not in it)."""
         path, question, query = request.target.partition("?")
         for prefix, handler in list(self.mounts.items()):
-            if path == prefix or path.startswith(prefix + "/"):
-                return handler(replace(request, target=(path[len(prefix) :] or "/") + question + query))
+            rest = _within_prefix(path, prefix)
+            if rest is not None:
+                return handler(replace(request, target=rest + question + query))
         return None
 
     def _answer(self, call: _Call, write: WriteBody, request: IncomingRequest) -> Answer:
@@ -368,12 +369,8 @@ def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
 
 def _within_prefix(path: str, path_prefix: str) -> str | None:
     """`path` without `path_prefix` (at least "/"), or None when it does not start with that whole prefix."""
-    if not path_prefix:
-        return path
-    if path == path_prefix:
-        return "/"
-    if path.startswith(path_prefix + "/"):
-        return path[len(path_prefix) :]
+    if not path_prefix or path == path_prefix or path.startswith(path_prefix + "/"):
+        return path[len(path_prefix) :] or "/"
     return None
 
 

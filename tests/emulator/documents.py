@@ -110,8 +110,8 @@ def plain_success(fmt: str) -> str:
 
 def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
     """An error in one of the shapes seen across Flexi versions (docs/flexi-api.md, "Errors and status codes")."""
-    if fmt == "json":
-        return _error_json(entries)
+    if fmt == "json":  # assumed: the JSON form carries the message, whatever shape the XML form takes
+        return _json({"winstrom": {"@version": "1.0", "success": "false", "message": _joined(entries)}})
     if shape == "bare-message":
         # The vendor article quotes failures as nothing but <message>TEXT</message>.
         return f"<message>{_text(_joined(entries))}</message>\n"
@@ -121,12 +121,11 @@ def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
         return head + f"<message>{_text(_joined(entries))}</message>\n</winstrom>\n"
     if shape == "errors":
         errors = "".join(_error_element(entry) for entry in entries)
-        return (
-            head
-            + _stats_xml(failed=1)
-            + f"<results>\n<result>\n<errors>\n{errors}</errors>\n</result>\n</results>\n</winstrom>\n"
-        )
-    errors = "".join(f"<error>{_text(entry.message)}</error>\n" for entry in entries)
+        stats = "".join(f"<{name}>{value}</{name}>" for name, value in _stats(failed=1).items())
+        head += f"<stats>{stats}</stats>\n"
+        errors = f"<errors>\n{errors}</errors>\n"
+    else:
+        errors = "".join(f"<error>{_text(entry.message)}</error>\n" for entry in entries)
     return head + f"<results>\n<result>\n{errors}</result>\n</results>\n</winstrom>\n"
 
 
@@ -141,18 +140,8 @@ def _error_element(entry: ErrorEntry) -> str:
     return f"<error{attributes}>{_text(entry.message)}</error>\n"
 
 
-def _error_json(entries: Sequence[ErrorEntry]) -> str:
-    """Assumed: the JSON form of an error carries the message, whatever shape the XML form takes."""
-    return _json({"winstrom": {"@version": "1.0", "success": "false", "message": _joined(entries)}})
-
-
 def _stats(updated: int = 0, failed: int = 0) -> dict[str, str]:
     return {"created": "0", "updated": str(updated), "deleted": "0", "skipped": "0", "failed": str(failed)}
-
-
-def _stats_xml(failed: int) -> str:
-    inner = "".join(f"<{name}>{value}</{name}>" for name, value in _stats(failed=failed).items())
-    return f"<stats>{inner}</stats>\n"
 
 
 def _joined(entries: Sequence[ErrorEntry]) -> str:

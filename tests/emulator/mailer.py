@@ -97,10 +97,6 @@ class MailTarget:
     mode: str
     timeout: float
 
-    @property
-    def timeout_ms(self) -> int:
-        return round(self.timeout * 1000)
-
 
 def send_test_mail(
     stored: Mapping[str, str],
@@ -129,10 +125,21 @@ def send_test_mail(
     port = int(port_text) if port_text.isdigit() else DEFAULT_PORTS.get(mode, 25)
     target = MailTarget(*(relay or (stored["host"], port)), mode, timeout)
     message, sender = compose(stored, recipient)
+    client = _SmtpClient(target, _tls_context(cafile))
     try:
-        _deliver(target, _tls_context(cafile), stored, message, sender, to_address.addr)
+        client.open()
+        client.ehlo_or_helo_if_needed()
+        if target.mode == "STARTTLS":
+            client.secure()
+        if stored.get("username") and client.has_extn("auth"):
+            # Like JavaMail: log in only when the server offers AUTH.
+            client.login_utf8(stored["username"], stored.get("password", ""))
+        client.send_message(message, from_addr=sender, to_addrs=[to_address.addr])
+        client.quit()
     except (ConnectFailure, TlsFailure, smtplib.SMTPException, OSError) as exc:
         raise MailFailure(java_exception(exc, target).flexi_text()) from None
+    finally:
+        client.close()
 
 
 def compose(stored: Mapping[str, str], recipient: str) -> tuple[EmailMessage, str]:
@@ -160,29 +167,6 @@ def _tls_context(cafile: str | None) -> ssl.SSLContext:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context
-
-
-def _deliver(
-    target: MailTarget,
-    context: ssl.SSLContext,
-    stored: Mapping[str, str],
-    message: EmailMessage,
-    sender: str,
-    recipient: str,
-) -> None:
-    client = _SmtpClient(target, context)
-    try:
-        client.open()
-        client.ehlo_or_helo_if_needed()
-        if target.mode == "STARTTLS":
-            client.secure()
-        if stored.get("username") and client.has_extn("auth"):
-            # Like JavaMail: log in only when the server offers AUTH.
-            client.login_utf8(stored["username"], stored.get("password", ""))
-        client.send_message(message, from_addr=sender, to_addrs=[recipient])
-        client.quit()
-    finally:
-        client.close()
 
 
 class _SmtpClient(smtplib.SMTP):
@@ -256,7 +240,7 @@ def java_exception(exc: BaseException, target: MailTarget) -> JavaException:
     if isinstance(exc, ConnectFailure):
         return JavaException(
             "com.sun.mail.util.MailConnectException",
-            f"Couldn't connect to host, port: {target.host}, {target.port}; timeout {target.timeout_ms}",
+            f"Couldn't connect to host, port: {target.host}, {target.port}; timeout {round(target.timeout * 1000)}",
             _socket_cause(exc.cause, target.host),
             messaging=True,
         )

@@ -132,17 +132,7 @@ def test_internal_error_answers_500_instead_of_dropping_the_connection(flexi):
     assert "ValueError" in answer.text
 
 
-# HTTPS
-
-
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
-def test_tls_server_is_trusted_through_its_ca_by_address_and_localhost(emulator_factory, host):
-    emulator = emulator_factory(tls=True)
-
-    answer = requests.get(f"https://{host}:{emulator.port}{SMTP_PATH}", auth=ADMIN, verify=emulator.ca_path, timeout=5)
-
-    assert emulator.url.startswith("https://127.0.0.1:")
-    assert answer.status_code == 200
+# HTTPS (trusted through its CA by 127.0.0.1 and localhost: test_cli.py's make emulator tests)
 
 
 def test_tls_server_without_its_ca_is_rejected_and_keeps_serving(emulator_factory):

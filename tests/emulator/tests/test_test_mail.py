@@ -11,6 +11,7 @@ import trustme
 from lxml import etree
 
 from tests.emulator.tests.flexi_client import SMTP_PATH
+from tests.support.network import closed_port
 
 SMTP_USER = "odesilatel@example.cz"
 SMTP_PASSWORD = "p%&<\"' é€/+:"
@@ -125,22 +126,23 @@ def test_test_mail_uses_settings_of_its_company_in_company_scope(flexi_with, smt
 # failures
 
 
-def test_refused_port_answers_vendor_connect_exception(flexi, closed_port):
-    flexi.emulator.state.store(host="127.0.0.1", port=closed_port, encryptionMode="NEVER")
+def test_refused_port_answers_vendor_connect_exception(flexi):
+    port = closed_port()
+    flexi.emulator.state.store(host="127.0.0.1", port=port, encryptionMode="NEVER")
 
     answer = flexi.test_mail(RECIPIENT)
 
     assert answer.status_code == 400
     assert message_of(answer) == (
-        f"com.sun.mail.util.MailConnectException: Couldn't connect to host, port: 127.0.0.1, {closed_port}; "
+        f"com.sun.mail.util.MailConnectException: Couldn't connect to host, port: 127.0.0.1, {port}; "
         f"timeout 30000{NESTED}java.net.ConnectException: Connection refused\n"
-        f"Couldn't connect to host, port: 127.0.0.1, {closed_port}; timeout 30000\nConnection refused"
+        f"Couldn't connect to host, port: 127.0.0.1, {port}; timeout 30000\nConnection refused"
     )
 
 
-def test_failure_message_carries_configured_timeout_and_status_and_shape_variants(flexi_with, closed_port):
+def test_failure_message_carries_configured_timeout_and_status_and_shape_variants(flexi_with):
     client = flexi_with(smtp_timeout=2.5, error_status=500, error_shape="errors")
-    client.emulator.state.store(host="127.0.0.1", port=closed_port)
+    client.emulator.state.store(host="127.0.0.1", port=closed_port())
 
     answer = client.test_mail(RECIPIENT)
 
@@ -162,67 +164,30 @@ def test_server_that_never_greets_answers_read_timeout(flexi_with, silent_port):
     )
 
 
+PKIX = f"{NESTED}javax.net.ssl.SSLHandshakeException: PKIX path building failed"
+NO_TLS_CONNECT = "javax.mail.MessagingException: Could not connect to SMTP host: 127.0.0.1, port: {port}"
+LOGIN = {"auth": (SMTP_USER, SMTP_PASSWORD)}
+PLAIN_FOR_TLS = "javax.net.ssl.SSLException: Unsupported or unrecognized SSL message"
+INVALID_ADDRESSES = "javax.mail.SendFailedException: Invalid Addresses"
+REJECTED = "com.sun.mail.smtp.SMTPAddressFailedException: 550 5.1.1"
+
+
 @pytest.mark.parametrize(
     ("sink_options", "mode", "fields", "trust", "expected"),
     [
-        (
-            {"auth": (SMTP_USER, SMTP_PASSWORD)},
-            "NEVER",
-            {"username": SMTP_USER, "password": "spatne-heslo"},
-            None,
-            "javax.mail.AuthenticationFailedException: 535 5.7.8 Authentication credentials invalid",
-        ),
-        (
-            {"auth": (SMTP_USER, SMTP_PASSWORD)},
-            "NEVER",
-            {},
-            None,
-            "com.sun.mail.smtp.SMTPSendFailedException: 530 5.7.0 Authentication required",
-        ),
+        (LOGIN, "NEVER", {"username": SMTP_USER, "password": "spatne-heslo"}, None,
+         "javax.mail.AuthenticationFailedException: 535 5.7.8 Authentication credentials invalid"),
+        (LOGIN, "NEVER", {}, None, "com.sun.mail.smtp.SMTPSendFailedException: 530 5.7.0 Authentication required"),
         ({}, "STARTTLS", {}, None, "javax.mail.MessagingException: STARTTLS is required but host does not support"),
-        (
-            {"mode": "starttls"},
-            "STARTTLS",
-            {},
-            "foreign",
-            f"javax.mail.MessagingException: Could not convert socket to TLS{NESTED}"
-            "javax.net.ssl.SSLHandshakeException: PKIX path building failed",
-        ),
-        (
-            {"mode": "tls"},
-            "SSL",
-            {},
-            "foreign",
-            "javax.mail.MessagingException: Could not connect to SMTP host: 127.0.0.1, port: {port}"
-            f"{NESTED}javax.net.ssl.SSLHandshakeException: PKIX path building failed",
-        ),
-        (
-            {},
-            "SSL",
-            {},
-            None,
-            "javax.mail.MessagingException: Could not connect to SMTP host: 127.0.0.1, port: {port}"
-            f"{NESTED}javax.net.ssl.SSLException: Unsupported or unrecognized SSL message",
-        ),
-        (
-            {"reject_recipients": [RECIPIENT]},
-            "NEVER",
-            {},
-            None,
-            f"javax.mail.SendFailedException: Invalid Addresses{NESTED}"
-            "com.sun.mail.smtp.SMTPAddressFailedException: 550 5.1.1",
-        ),
+        ({"mode": "starttls"}, "STARTTLS", {}, "foreign",
+         f"javax.mail.MessagingException: Could not convert socket to TLS{PKIX}"),
+        ({"mode": "tls"}, "SSL", {}, "foreign", NO_TLS_CONNECT + PKIX),
+        ({}, "SSL", {}, None, f"{NO_TLS_CONNECT}{NESTED}{PLAIN_FOR_TLS}"),
+        ({"reject_recipients": [RECIPIENT]}, "NEVER", {}, None, f"{INVALID_ADDRESSES}{NESTED}{REJECTED}"),
     ],
-    ids=[
-        "wrong password",
-        "no login",
-        "no STARTTLS offered",
-        "STARTTLS untrusted",
-        "implicit TLS untrusted",
-        "implicit TLS against plain",
-        "rejected recipient",
-    ],
-)
+    ids=["wrong password", "no login", "no STARTTLS offered", "STARTTLS untrusted", "implicit TLS untrusted",
+         "implicit TLS against plain", "rejected recipient"],
+)  # fmt: skip
 def test_smtp_failure_answers_the_javamail_text_and_sends_nothing(
     flexi_with, smtp_sink_factory, foreign_ca, sink_options, mode, fields, trust, expected
 ):
