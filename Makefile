@@ -183,7 +183,7 @@ SANITY_CELLS := sanity-2.16 sanity-2.21
 UNITS_CELLS := $(foreach version,$(MATRIX),$(foreach python,$(UNITS_PYTHONS_$(version)),units-$(version)-$(python)))
 .PHONY: $(SANITY_CELLS) $(UNITS_CELLS)
 
-$(SANITY_CELLS): sanity-%: pip-bootstrap test-locale
+$(SANITY_CELLS): sanity-%: pip-bootstrap test-locale shellcheck
 	$(call ansible_test,sanity,$*,$(CORE_PYTHON_$*))
 
 cell_version = $(word 1,$(subst -, ,$*))
@@ -282,6 +282,15 @@ build: tools-venv
 galaxy-import: build
 	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/galaxy_import.py $(BUILD_DIR)/abraflexi-flexi-*.tar.gz
 
+# ansible-test sanity checks the integration targets' shell scripts with shellcheck, and only warns that it skips
+# them when shellcheck is missing: install Debian's (one package, about 20 MB; apt-get, so root) when it is.
+.PHONY: shellcheck
+shellcheck:
+	@command -v shellcheck >/dev/null || if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's shellcheck for ansible-test sanity (apt-get, no recommends)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck; \
+	else echo "No shellcheck: ansible-test sanity will skip the shell scripts (as root, \`make shellcheck\` adds it)"; fi
+
 # The browser of the drift report's tests (tests/audit/). CHROMIUM=/path/to/chromium (or chrome) uses one you
 # have and installs nothing; otherwise Debian's chromium, when missing, without recommended packages but with one
 # font for readable screenshots (26 packages, about 400 MB, where the recommended ones make 131; apt-get, so root).
@@ -316,6 +325,7 @@ test:
 		END { printf "  %-74s %5ds\n", "total", total }' $(TEST_TIMES); } | tee -a $(TEST_LOG); exit $$status
 	@warnings='$(TEST_LOG_WARNINGS)'; if locale -a 2>/dev/null | grep -qix 'en_US\.utf-\?8'; then \
 		warnings+='|$(TEST_LOG_LOCALE_WARNING)'; fi; \
+	if command -v shellcheck >/dev/null; then warnings+='|Required program "shellcheck" not found'; fi; \
 	if grep -E "$$warnings" $(TEST_LOG); then \
 		echo "make test printed the warnings above, which a green run must not (log: $(TEST_LOG))" >&2; exit 1; fi
 

@@ -171,7 +171,7 @@ def extra_work_seconds(servers: int) -> dict[str, float]:
     timings = {}
     for name in ("summary", "artifacts", "mail"):
         samples = []
-        for _ in range(3):
+        for _repeat in range(3):
             started = time.perf_counter()
             work[name]()
             samples.append(time.perf_counter() - started)

@@ -131,7 +131,7 @@ def run_startup(
     results = []
     for payload in payloads:
         imports = [
-            _import_times(_run(payload, emulator, "-X", "importtime")[0].stderr) for _ in range(import_repetitions)
+            _import_times(_run(payload, emulator, "-X", "importtime")[0].stderr) for _repeat in range(import_repetitions)
         ]
         key_names = {name for key, _top in imports for name in key}
         top_names = {name for _key, top in imports for name in top}

@@ -83,7 +83,7 @@ def serve(state: Path, watched: int, ready_fd: int) -> None:
         os.write(ready_fd, b"ready\n")
         os.close(ready_fd)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as at the end: servers closed, files removed
-        for _ in range(LIFETIME):
+        for _second in range(LIFETIME):
             time.sleep(1)
             if watched and not _alive(watched):
                 break

@@ -94,7 +94,10 @@ def test_tasks_and_loop_items_of_one_server_merge_into_one_entry(flexi_result):
         for name in ("acme", "globex")
     ]
 
-    (entry,) = merged_run_stats([first, *looped]).values()
+    entries = list(merged_run_stats([first, *looped]).values())
+
+    assert len(entries) == 1
+    entry = entries[0]
 
     assert list(entry["checks"]) == [TASK, "Per company [acme]", "Per company [globex]"]
     assert entry["checks"]["Per company [acme]"]["status"] == "in_sync"
