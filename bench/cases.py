@@ -14,28 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.harness import Ansible, JobTiming, import_tasks, job_timings, local_inventory, sentinel_task
+from bench.harness import Ansible, JobTiming, TimedRun, import_tasks, job_timings, local_inventory, sentinel_task
 from bench.stats import Summary
 from tests.emulator.server import EmulatorServer
 from tests.support.modules import API_PASSWORD, API_USER
 from tests.support.request_log import requests_by_company
 
-# What every company stores at the start (Flexi element names), and the task options that match it exactly.
-STORED = {
-    "host": "smtp.example.com",
-    "port": "465",
-    "username": "flexi@example.com",
-    "password": "stored-smtp-secret",
-    "defaultFrom": "ABRA Flexi & Co <flexi@example.com>",
-    "encryptionMode": "SSL",
-}
-SAME = {
-    "host": "smtp.example.com",
-    "port": 465,
-    "username": "flexi@example.com",
-    "default_from": "ABRA Flexi & Co <flexi@example.com>",
-    "encryption_mode": "SSL",
-}
+# The task options, and what every company stores at the start (Flexi element names), which they match exactly.
+SAME = {"host": "smtp.example.com", "port": 465, "username": "flexi@example.com",
+        "default_from": "ABRA Flexi & Co <flexi@example.com>", "encryption_mode": "SSL"}  # fmt: skip
+STORED = {"host": SAME["host"], "port": "465", "username": SAME["username"], "password": "stored-smtp-secret",
+          "defaultFrom": SAME["default_from"], "encryptionMode": "SSL"}  # fmt: skip
 # A change of three of the five fields (the others stay equal, so both sides must compare field by field).
 DIFFERENT = {**SAME, "host": "smtp2.example.com", "port": 587, "encryption_mode": "STARTTLS"}
 
@@ -50,43 +39,25 @@ class Kind:
     settings: Mapping[str, Any] | None = None
     direct: bool | None = None  # flexi_smtp: the direct path (True) or the module path (False)
 
-    @property
-    def changes(self) -> bool:
-        return self.settings is DIFFERENT
 
-
-PING = Kind("ping", "ansible.builtin.ping (floor: any module task)", None)
-DEBUG = Kind("debug", "ansible.builtin.debug (floor: any task)", None)
-URI_GET = Kind("uri_get", "ansible.builtin.uri GET", "uri_get.yml")
-DIRECT_LABEL = "abraflexi.flexi.flexi_smtp, direct"
-MODULE_LABEL = "abraflexi.flexi.flexi_smtp, module"
-FLEXI_NOOP = Kind("flexi_noop", MODULE_LABEL, "flexi_smtp.yml", SAME, direct=False)
-FLEXI_NOOP_DIRECT = Kind("flexi_noop_direct", DIRECT_LABEL, "flexi_smtp.yml", SAME, direct=True)
-URI_NOOP = Kind("uri_noop", "uri: GET + compare + conditional PUT", "uri_job.yml", SAME)
-FLEXI_CHANGE = Kind("flexi_change", MODULE_LABEL, "flexi_smtp.yml", DIFFERENT, direct=False)
-FLEXI_CHANGE_DIRECT = Kind("flexi_change_direct", DIRECT_LABEL, "flexi_smtp.yml", DIFFERENT, direct=True)
-URI_CHANGE = Kind("uri_change", "uri: GET + compare + conditional PUT", "uri_job.yml", DIFFERENT)
+DIRECT, MODULE, URI_JOB = "abraflexi.flexi.flexi_smtp, direct", "abraflexi.flexi.flexi_smtp, module", "uri_job.yml"
+URI_JOB_LABEL = "uri: GET + compare + conditional PUT"
 TASK_KINDS = (
-    PING,
-    DEBUG,
-    URI_GET,
-    FLEXI_NOOP,
-    FLEXI_NOOP_DIRECT,
-    URI_NOOP,
-    FLEXI_CHANGE,
-    FLEXI_CHANGE_DIRECT,
-    URI_CHANGE,
+    Kind("ping", "ansible.builtin.ping (floor: any module task)", None),
+    Kind("debug", "ansible.builtin.debug (floor: any task)", None),
+    Kind("uri_get", "ansible.builtin.uri GET", "uri_get.yml"),
+    Kind("flexi_noop", MODULE, "flexi_smtp.yml", SAME, direct=False),
+    Kind("flexi_noop_direct", DIRECT, "flexi_smtp.yml", SAME, direct=True),
+    Kind("uri_noop", URI_JOB_LABEL, URI_JOB, SAME),
+    Kind("flexi_change", MODULE, "flexi_smtp.yml", DIFFERENT, direct=False),
+    Kind("flexi_change_direct", DIRECT, "flexi_smtp.yml", DIFFERENT, direct=True),
+    Kind("uri_change", URI_JOB_LABEL, URI_JOB, DIFFERENT),
 )
 WARMUP = "warmup"
 
 
-def company_for(kind: str, job: Any) -> str:
-    return f"{kind}_{job}"
-
-
 def companies_for_tasks(rounds: int) -> list[str]:
-    jobs = [WARMUP, *range(rounds)]
-    return [company_for(kind.name, job) for kind in TASK_KINDS if kind.task_file for job in jobs]
+    return [f"{kind.name}_{job}" for kind in TASK_KINDS if kind.task_file for job in (WARMUP, *range(rounds))]
 
 
 def fleet_company(index: int) -> str:
@@ -97,11 +68,18 @@ def play_vars(url: str) -> dict[str, Any]:
     return {"flexi_url": url, "flexi_username": API_USER, "flexi_password": API_PASSWORD}
 
 
+def play(name: str, url: str, tasks: list[dict[str, Any]], hosts: str = "localhost", **extra: Any) -> dict[str, Any]:
+    """A play of ``tasks`` against the emulator at ``url``; ``extra`` adds play variables (or check_mode)."""
+    check_mode = extra.pop("check_mode", False)
+    return {"name": name, "hosts": hosts, "gather_facts": False, "check_mode": check_mode,
+            "vars": {**play_vars(url), **extra}, "tasks": tasks}  # fmt: skip
+
+
 def _job_task(kind: Kind, job: Any) -> dict[str, Any]:
     if kind.task_file is None:
-        action = {"ansible.builtin.debug": {"msg": "floor"}} if kind is DEBUG else {"ansible.builtin.ping": {}}
+        action = {"ansible.builtin.debug": {"msg": "floor"}} if kind.name == "debug" else {"ansible.builtin.ping": {}}
         return {"name": f"{kind.name} {job}", **action, "vars": {"bench_case": kind.name, "bench_job": job}}
-    task_vars: dict[str, Any] = {"flexi_company": company_for(kind.name, job)}
+    task_vars: dict[str, Any] = {"flexi_company": f"{kind.name}_{job}"}
     if kind.settings is not None:
         task_vars["smtp"] = dict(kind.settings)
     if kind.direct is not None:
@@ -115,21 +93,10 @@ class KindResult:
     tasks_per_job: int
     timing: Summary
     requests_per_job: tuple[tuple[str, ...], ...]
-    changed: tuple[bool, ...]
     rounds: tuple[int, ...]  # the round of each sample, to pair it with the other side's job of the same round
 
     def per_round(self) -> dict[int, float]:
         return dict(zip(self.rounds, self.timing.samples))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.kind.label,
-            "tasks_per_job": self.tasks_per_job,
-            "rounds": list(self.rounds),
-            "seconds": self.timing.as_dict(),
-            "requests_per_job": [list(requests) for requests in self.requests_per_job],
-            "changed": list(self.changed),
-        }
 
 
 def run_task_cases(ansible: Ansible, emulator: EmulatorServer, rounds: int) -> dict[str, KindResult]:
@@ -143,18 +110,8 @@ def run_task_cases(ansible: Ansible, emulator: EmulatorServer, rounds: int) -> d
     for round_index in range(rounds):
         shift = round_index % len(kinds)
         tasks += [_job_task(kind, round_index) for kind in kinds[shift:] + kinds[:shift]]
-    tasks.append(sentinel_task())
     log_start = len(emulator.requests)
-    run = ansible.run(
-        "tasks",
-        {
-            "name": "Single tasks and full jobs",
-            "hosts": "localhost",
-            "gather_facts": False,
-            "vars": play_vars(emulator.url),
-            "tasks": tasks,
-        },
-    )
+    run = ansible.run("tasks", play("Single tasks and full jobs", emulator.url, [*tasks, sentinel_task()]))
     requests = requests_by_company(emulator.requests[log_start:])
     jobs = [job for job in job_timings(run.tasks) if job.job != WARMUP]
     return {kind.name: _kind_result(kind, [job for job in jobs if job.case == kind.name], requests) for kind in kinds}
@@ -163,14 +120,14 @@ def run_task_cases(ansible: Ansible, emulator: EmulatorServer, rounds: int) -> d
 def _kind_result(kind: Kind, jobs: Sequence[JobTiming], requests: Mapping[str, list[str]]) -> KindResult:
     if any("failed" in job.statuses or "unreachable" in job.statuses for job in jobs):
         raise RuntimeError(f"a {kind.name} job failed")
-    if any(job.changed != kind.changes for job in jobs):
-        raise RuntimeError(f"a {kind.name} job reported changed={not kind.changes}; the comparison would be unfair")
+    changes = kind.settings is DIFFERENT
+    if any(job.changed != changes for job in jobs):
+        raise RuntimeError(f"a {kind.name} job reported changed={not changes}; the comparison would be unfair")
     return KindResult(
         kind=kind,
         tasks_per_job=max(job.tasks for job in jobs),
         timing=Summary.of(job.seconds for job in jobs),
-        requests_per_job=tuple(tuple(requests.get(company_for(kind.name, job.job), ())) for job in jobs),
-        changed=tuple(job.changed for job in jobs),
+        requests_per_job=tuple(tuple(requests.get(f"{kind.name}_{job.job}", ())) for job in jobs),
         rounds=tuple(job.job for job in jobs),
     )
 
@@ -190,17 +147,10 @@ class FleetResult:
     def path(self) -> str:
         return "direct" if self.direct else "module"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "hosts": self.hosts,
-            "forks": self.forks,
-            "path": self.path,
-            "wall": self.wall.as_dict(),
-            "task_span": self.span.as_dict(),
-            "cpu_seconds": self.cpu.as_dict(),
-            "peak_rss_mib": self.peak_rss.as_dict(),
-            "requests_per_host": sorted(set(self.requests_per_host)),
-        }
+
+def fleet_inventory(hosts: int) -> dict[str, Any]:
+    """``hosts`` inventory hosts, each with its own company."""
+    return local_inventory({f"flexi-{index:04d}": {"flexi_company": fleet_company(index)} for index in range(hosts)})
 
 
 def run_fleet(
@@ -211,48 +161,34 @@ def run_fleet(
 
     The repetitions go round all combinations in turn, so slow phases of the shared machine spread over all.
     """
-    Key = tuple[int, int, bool]
-    walls: dict[Key, list[float]] = defaultdict(list)
-    spans: dict[Key, list[float]] = defaultdict(list)
-    cpus: dict[Key, list[float]] = defaultdict(list)
-    peaks: dict[Key, list[float]] = defaultdict(list)
-    counts: dict[Key, list[int]] = defaultdict(list)
+    runs: dict[tuple[int, int, bool], list[TimedRun]] = defaultdict(list)
+    counts: dict[tuple[int, int, bool], list[int]] = defaultdict(list)
     combinations = [(hosts, forks, direct) for hosts in sizes for forks in forks_options for direct in (False, True)]
     for repetition in range(repetitions):
         for hosts, forks, direct in combinations:
-            inventory = local_inventory(
-                {f"flexi-{index:03d}": {"flexi_company": fleet_company(index)} for index in range(hosts)}
-            )
             task_vars = {"smtp": dict(SAME), "abraflexi_direct_execution": direct}
             task = import_tasks("flexi_smtp.yml", "fleet", repetition, task_vars)
-            play = {
-                "name": "Fleet",
-                "hosts": "all",
-                "gather_facts": False,
-                "vars": play_vars(emulator.url),
-                "tasks": [task],
-            }
             log_start = len(emulator.requests)
             run = ansible.run(
-                f"fleet-{hosts}-f{forks}-{'direct' if direct else 'module'}", play, inventory=inventory, forks=forks
+                f"fleet-{hosts}-f{forks}-{'direct' if direct else 'module'}",
+                play("Fleet", emulator.url, [task], hosts="all"),
+                inventory=fleet_inventory(hosts),
+                forks=forks,
             )
-            (timed,) = [task for task in run.tasks if task.case == "fleet"]
-            if len(timed.results) != hosts or any(result.status != "ok" for result in timed.results.values()):
+            results = run.timed("fleet").results
+            if len(results) != hosts or any(result.status != "ok" for result in results.values()):
                 raise RuntimeError(f"fleet run with {hosts} hosts did not succeed everywhere")
-            walls[hosts, forks, direct].append(run.wall)
-            spans[hosts, forks, direct].append(timed.finished - timed.started)
-            cpus[hosts, forks, direct].append(run.cpu_seconds)
-            peaks[hosts, forks, direct].append(run.peak_rss_mib)
+            runs[hosts, forks, direct].append(run)
             requests = requests_by_company(emulator.requests[log_start:])
             counts[hosts, forks, direct].extend(len(requests.get(fleet_company(index), ())) for index in range(hosts))
     return [
         FleetResult(
             *key,
-            Summary.of(walls[key]),
-            Summary.of(spans[key]),
-            Summary.of(cpus[key]),
-            Summary.of(peaks[key]),
-            tuple(counts[key]),
+            wall=Summary.of(run.wall for run in runs[key]),
+            span=Summary.of(run.timed("fleet").span for run in runs[key]),
+            cpu=Summary.of(run.cpu_seconds for run in runs[key]),
+            peak_rss=Summary.of(run.peak_rss_mib for run in runs[key]),
+            requests_per_host=tuple(counts[key]),
         )
         for key in combinations
     ]

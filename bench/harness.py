@@ -15,15 +15,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tests.support.ansible import ANSIBLE_PLAYBOOK, PlaybookRun, clean_ansible_environment
 
 BENCH_DIR = Path(__file__).resolve().parent
-TASKS_DIR = BENCH_DIR / "tasks"
-CALLBACK_DIR = BENCH_DIR / "callback_plugins"
 SENTINEL_CASE = "sentinel"
 
 
@@ -37,18 +35,17 @@ class HostResult(NamedTuple):
 
 @dataclass(frozen=True)
 class TaskTiming:
-    """One task of a run: when the strategy started it and when each host's result arrived (time.monotonic())."""
+    """One task of a run: its bench_case and bench_job, when it started and each host's result (time.monotonic())."""
 
-    name: str
-    action: str
     case: str | None
     job: Any
     started: float
-    results: Mapping[str, HostResult] = field(default_factory=dict)  # host name -> its result
+    results: Mapping[str, HostResult]  # host name -> its result
 
     @property
-    def finished(self) -> float:
-        return max((result.at for result in self.results.values()), default=self.started)
+    def span(self) -> float:
+        """From the task's start to the last host's result."""
+        return max((result.at for result in self.results.values()), default=self.started) - self.started
 
 
 @dataclass(frozen=True)
@@ -60,16 +57,10 @@ class TimedRun(PlaybookRun):
     cpu_seconds: float = 0.0  # user + system time of ansible-playbook and every process it waited for
     peak_rss_mib: float = 0.0  # resident memory of the largest of those processes
 
-    def check(self) -> TimedRun:
-        """Return self if the run passed without a warning; raise otherwise (a broken run must not be timed)."""
-        output = self.stdout + self.stderr
-        warnings = [line for line in output.splitlines() if "[WARNING]" in line or "[DEPRECATION WARNING]" in line]
-        if self.returncode != 0 or warnings:
-            raise RuntimeError(
-                f"ansible-playbook failed or warned (rc={self.returncode}):\n$ {' '.join(self.command)}\n"
-                f"{self.stdout[-6000:]}\n{self.stderr[-3000:]}"
-            )
-        return self
+    def timed(self, case: str) -> TaskTiming:
+        """The one task of ``case``."""
+        (task,) = [task for task in self.tasks if task.case == case]
+        return task
 
 
 @dataclass(frozen=True)
@@ -93,15 +84,6 @@ class Ansible:
         workdir.mkdir(parents=True, exist_ok=True)
         self._counter = 0
 
-    def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        return clean_ansible_environment(
-            self.workdir,
-            ANSIBLE_COLLECTIONS_PATH=str(self.collections_root),
-            ANSIBLE_CALLBACK_PLUGINS=str(CALLBACK_DIR),
-            ANSIBLE_CALLBACKS_ENABLED="bench_timer",
-            **(extra or {}),
-        )
-
     def write(self, stem: str, document: Any) -> Path:
         """Write a playbook or inventory as JSON (which YAML reads) and return its path."""
         self._counter += 1
@@ -110,76 +92,55 @@ class Ansible:
         return path
 
     def run(
-        self,
-        stem: str,
-        play: Mapping[str, Any],
-        inventory: Mapping[str, Any] | None = None,
-        forks: int = 5,
-        extra_env: Mapping[str, str] | None = None,
+        self, stem: str, play: Mapping[str, Any], inventory: Mapping[str, Any] | None = None, forks: int = 5, **env: str
     ) -> TimedRun:
-        """Run one play; without an inventory the play runs on localhost only."""
+        """Run one play (without an inventory, on localhost only); a run that fails or warns raises RuntimeError."""
         playbook = self.write(stem, [dict(play)])
         inventory_path = self.write(f"{stem}-inventory", inventory or local_inventory({"localhost": {}}))
         events = self.workdir / f"{playbook.stem}-events.json"
-        command = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory_path), "-f", str(forks), str(playbook)]
-        environment = self.environment({"BENCH_TIMER_OUT": str(events), **(extra_env or {})})
-        stdout_path, stderr_path = (self.workdir / f"{playbook.stem}.{name}" for name in ("stdout", "stderr"))
+        command = (str(ANSIBLE_PLAYBOOK), "-i", str(inventory_path), "-f", str(forks), str(playbook))
+        environment = clean_ansible_environment(
+            self.workdir,
+            ANSIBLE_COLLECTIONS_PATH=str(self.collections_root),
+            ANSIBLE_CALLBACK_PLUGINS=str(BENCH_DIR / "callback_plugins"),
+            **{"ANSIBLE_CALLBACKS_ENABLED": "bench_timer", "BENCH_TIMER_OUT": str(events), **env},
+        )
+        outputs = [self.workdir / f"{playbook.stem}.{name}" for name in ("stdout", "stderr")]
         started = time.monotonic()
-        with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+        with outputs[0].open("wb") as stdout, outputs[1].open("wb") as stderr:
             process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=environment, cwd=self.workdir)
             # wait4 gives the resource use of ansible-playbook and of every process it started and waited for.
             _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        tasks = read_events(events) if events.exists() else []
+        returncode = os.waitstatus_to_exitcode(status)
+        stdout_text, stderr_text = (path.read_text(encoding="utf-8", errors="replace") for path in outputs)
+        if returncode != 0 or "WARNING]" in stdout_text + stderr_text:  # a broken run must not be timed
+            raise RuntimeError(
+                f"ansible-playbook failed or warned (rc={returncode}):\n$ {' '.join(command)}\n"
+                f"{stdout_text[-6000:]}\n{stderr_text[-3000:]}"
+            )
+        tasks = [
+            TaskTiming(
+                task["case"], task["job"], task["started"], {h: HostResult(*r) for h, r in task["results"].items()}
+            )
+            for task in (json.loads(events.read_text(encoding="utf-8")) if events.exists() else [])
+        ]
         return TimedRun(
-            tuple(command),
-            process.returncode,
-            stdout_path.read_text(encoding="utf-8", errors="replace"),
-            stderr_path.read_text(encoding="utf-8", errors="replace"),
+            command,
+            returncode,
+            stdout_text,
+            stderr_text,
             wall=wall,
             tasks=tasks,
             cpu_seconds=usage.ru_utime + usage.ru_stime,
             peak_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
-        ).check()
+        )
 
 
 def local_inventory(hosts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A YAML inventory whose hosts all run their tasks on this machine with this interpreter."""
-    return {
-        "all": {
-            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
-            "hosts": {name: dict(host_vars) for name, host_vars in hosts.items()},
-        }
-    }
-
-
-def read_events(path: Path) -> list[TaskTiming]:
-    """Turn bench_timer's event list into TaskTimings, in start order."""
-    events = json.loads(path.read_text(encoding="utf-8"))
-    starts: dict[str, dict[str, Any]] = {}
-    results: dict[str, dict[str, HostResult]] = {}
-    for event in events:
-        if event["event"] == "task_start":
-            starts[event["uuid"]] = event
-        elif event["event"] == "result":
-            results.setdefault(event["uuid"], {})[event["host"]] = HostResult(
-                event["t"], event["status"], event["changed"]
-            )
-    return sorted(
-        (
-            TaskTiming(
-                name=start["name"],
-                action=start["action"],
-                case=start.get("case"),
-                job=start.get("job"),
-                started=start["t"],
-                results=results.get(uuid, {}),
-            )
-            for uuid, start in starts.items()
-        ),
-        key=lambda task: task.started,
-    )
+    connection = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    return {"all": {"vars": connection, "hosts": {name: dict(host_vars) for name, host_vars in hosts.items()}}}
 
 
 def job_timings(tasks: Sequence[TaskTiming]) -> list[JobTiming]:
@@ -197,19 +158,12 @@ def job_timings(tasks: Sequence[TaskTiming]) -> list[JobTiming]:
             groups.append([task])
     jobs = []
     for group, following in zip(groups, groups[1:]):
-        if group[0].case in (None, SENTINEL_CASE):
-            continue
-        statuses = tuple(result.status for task in group for result in task.results.values())
-        jobs.append(
-            JobTiming(
-                case=group[0].case,
-                job=group[0].job,
-                tasks=len(group),
-                seconds=following[0].started - group[0].started,
-                statuses=statuses,
-                changed=any(result.changed for task in group for result in task.results.values()),
-            )
-        )
+        if group[0].case not in (None, SENTINEL_CASE):
+            results = [result for task in group for result in task.results.values()]
+            seconds = following[0].started - group[0].started
+            statuses = tuple(result.status for result in results)
+            changed = any(result.changed for result in results)
+            jobs.append(JobTiming(group[0].case, group[0].job, len(group), seconds, statuses, changed))
     return jobs
 
 
@@ -217,14 +171,10 @@ def import_tasks(file_name: str, case: str, job: Any, task_vars: Mapping[str, An
     """A static import of bench/tasks/<file_name> tagged for bench_timer (static: no run-time include cost)."""
     return {
         "name": f"{case} {job}",
-        "ansible.builtin.import_tasks": str(TASKS_DIR / file_name),
+        "ansible.builtin.import_tasks": str(BENCH_DIR / "tasks" / file_name),
         "vars": {"bench_case": case, "bench_job": job, **task_vars},
     }
 
 
 def sentinel_task() -> dict[str, Any]:
-    return {
-        "name": "End of the timed jobs",
-        "ansible.builtin.debug": {"msg": "done"},
-        "vars": {"bench_case": SENTINEL_CASE, "bench_job": 0},
-    }
+    return {"name": "End", "ansible.builtin.debug": {"msg": "done"}, "vars": {"bench_case": SENTINEL_CASE}}

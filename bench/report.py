@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bench.cases import FleetResult, KindResult
 from bench.startup import PayloadResult
@@ -26,35 +25,37 @@ MODULE_NOOP_TARGET = 1.0  # x one uri GET task
 # "Roughly 1/forks up to the core count": at least this share of the ideal speedup min(forks, cores).
 FLEET_EFFICIENCY_TARGET = 0.7
 FLEET_HOSTS_PROJECTION = 1000
+RATIO_HEADER = ["x ref (min/min)", "x ref (median/median)", "x ref (paired median)"]
 
 
 @dataclass(frozen=True)
 class Verdict:
-    name: str
+    target: str
     holds: bool
     detail: str
 
     def line(self) -> str:
-        return f"- [{'PASS' if self.holds else 'FAIL'}] {self.name}: {self.detail}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"target": self.name, "holds": self.holds, "detail": self.detail}
+        return f"- [{'PASS' if self.holds else 'FAIL'}] {self.target}: {self.detail}"
 
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f}"
 
 
+def _counts(values: Sequence[int]) -> str:
+    return "/".join(str(count) for count in sorted(set(values)))
+
+
 def _requests(requests_per_job: Sequence[Sequence[str]]) -> str:
     shapes = sorted({", ".join(requests) or "none" for requests in requests_per_job})
-    counts = sorted({len(requests) for requests in requests_per_job})
-    return f"{'/'.join(str(count) for count in counts)} ({' | '.join(shapes)})"
+    return f"{_counts([len(requests) for requests in requests_per_job])} ({' | '.join(shapes)})"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
+def table(header: str, rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown table; ``header`` names the columns separated by " | "."""
+    return [f"| {header} |", "|" + "|".join(["---"] * len(header.split(" | "))) + "|"] + [
+        "| " + " | ".join(row) + " |" for row in rows
+    ]
 
 
 def paired_ratio(ours: KindResult, reference: KindResult) -> Summary:
@@ -63,56 +64,34 @@ def paired_ratio(ours: KindResult, reference: KindResult) -> Summary:
     return Summary.of(seconds / theirs[round_] for round_, seconds in ours.per_round().items() if round_ in theirs)
 
 
-def _ratio_cells(ours: KindResult, reference: KindResult) -> list[str]:
-    return [
-        f"{ratio(ours.timing.min, reference.timing.min):.2f}",
-        f"{ratio(ours.timing.median, reference.timing.median):.2f}",
-        f"{paired_ratio(ours, reference).median:.2f}",
-    ]
-
-
-RATIO_HEADER = ["x ref (min/min)", "x ref (median/median)", "x ref (paired median)"]
+def _timing_cells(ours: KindResult, reference: KindResult) -> list[str]:
+    timing, base = ours.timing, reference.timing
+    return [str(timing.n), _ms(timing.min), _ms(timing.median), f"{ratio(timing.min, base.min):.2f}",
+            f"{ratio(timing.median, base.median):.2f}", f"{paired_ratio(ours, reference).median:.2f}",
+            _requests(ours.requests_per_job)]  # fmt: skip
 
 
 def task_tables(results: Mapping[str, KindResult]) -> list[str]:
-    get = results["uri_get"]
-    lines = ["### 1. One task, nothing to change (per task, steady state; ref = uri GET)", ""]
-    rows = []
-    for name in ("flexi_noop_direct", "flexi_noop", "uri_get", "ping", "debug"):
-        result = results[name]
-        label = result.kind.label + (" (no-op)" if name.startswith("flexi_noop") else "")
-        timing = result.timing
-        rows.append(
-            [
-                label,
-                str(timing.n),
-                _ms(timing.min),
-                _ms(timing.median),
-                *_ratio_cells(result, get),
-                _requests(result.requests_per_job),
-            ]
-        )
-    lines += _table(["task", "n", "min ms", "median ms", *RATIO_HEADER, "HTTP requests"], rows)
-    lines += ["", "### 2. The whole job: read, compare, write when different (per job; ref = the uri job)", ""]
-    rows = []
-    for case, flexi, uri in (("no change", "flexi_noop", "uri_noop"), ("change", "flexi_change", "uri_change")):
-        for name in (flexi + "_direct", flexi, uri):
-            result = results[name]
-            timing = result.timing
-            rows.append(
-                [
-                    case,
-                    result.kind.label,
-                    str(result.tasks_per_job),
-                    str(timing.n),
-                    _ms(timing.min),
-                    _ms(timing.median),
-                    *_ratio_cells(result, results[uri]),
-                    _requests(result.requests_per_job),
-                ]
-            )
-    lines += _table(["case", "side", "tasks", "n", "min ms", "median ms", *RATIO_HEADER, "HTTP requests"], rows)
-    return lines
+    timing_header = " | ".join(["n", "min ms", "median ms", *RATIO_HEADER, "HTTP requests"])
+    rows = [
+        [results[name].kind.label + (" (no-op)" if name.startswith("flexi_noop") else ""),
+         *_timing_cells(results[name], results["uri_get"])]
+        for name in ("flexi_noop_direct", "flexi_noop", "uri_get", "ping", "debug")
+    ]  # fmt: skip
+    job_rows = [
+        [case, results[name].kind.label, str(results[name].tasks_per_job), *_timing_cells(results[name], results[uri])]
+        for case, flexi, uri in (("no change", "flexi_noop", "uri_noop"), ("change", "flexi_change", "uri_change"))
+        for name in (flexi + "_direct", flexi, uri)
+    ]
+    return [
+        "### 1. One task, nothing to change (per task, steady state; ref = uri GET)",
+        "",
+        *table(f"task | {timing_header}", rows),
+        "",
+        "### 2. The whole job: read, compare, write when different (per job; ref = the uri job)",
+        "",
+        *table(f"case | side | tasks | {timing_header}", job_rows),
+    ]
 
 
 def fleet_speedup(serial: FleetResult, parallel: FleetResult) -> float:
@@ -121,168 +100,87 @@ def fleet_speedup(serial: FleetResult, parallel: FleetResult) -> float:
 
 
 def fleet_table(results: Sequence[FleetResult], cores: int) -> list[str]:
-    lines = [
-        "### 3. Fleet: one no-op flexi_smtp task per host (one company per host)",
-        "",
-        "Task span: from the task's start to the last host's result. Wall: the whole ansible-playbook run.",
-        "",
-    ]
     by_key = {(result.hosts, result.forks, result.direct): result for result in results}
     rows = []
     for result in results:
         base = by_key.get((result.hosts, 1, result.direct))
         speedup = fleet_speedup(base, result) if base else float("nan")
-        rows.append(
-            [
-                str(result.hosts),
-                str(result.forks),
-                result.path,
-                str(result.wall.n),
-                f"{result.wall.min:.2f}",
-                f"{result.wall.median:.2f}",
-                f"{result.span.min:.2f}",
-                f"{result.span.median:.2f}",
-                _ms(result.span.median / result.hosts),
-                f"{speedup:.2f} (ideal {min(result.forks, cores, result.hosts)})",
-                f"{result.cpu.median:.2f}",
-                f"{result.peak_rss.median:.1f}",
-                "/".join(str(count) for count in sorted(set(result.requests_per_host))),
-            ]
-        )
-    lines += _table(
-        [
-            "hosts",
-            "forks",
-            "path",
-            "n",
-            "wall min s",
-            "wall median s",
-            "span min s",
-            "span median s",
-            "ms per host",
-            "span speed-up vs forks 1 (paired median)",
-            "CPU s (median)",
-            "peak RSS MiB (median)",
-            "requests/host",
-        ],
-        rows,
+        rows.append([
+            str(result.hosts), str(result.forks), result.path, str(result.wall.n), f"{result.wall.min:.2f}",
+            f"{result.wall.median:.2f}", f"{result.span.min:.2f}", f"{result.span.median:.2f}",
+            _ms(result.span.median / result.hosts), f"{speedup:.2f} (ideal {min(result.forks, cores, result.hosts)})",
+            f"{result.cpu.median:.2f}", f"{result.peak_rss.median:.1f}", _counts(result.requests_per_host),
+        ])  # fmt: skip
+    header = (
+        "hosts | forks | path | n | wall min s | wall median s | span min s | span median s | ms per host | "
+        "span speed-up vs forks 1 (paired median) | CPU s (median) | peak RSS MiB (median) | requests/host"
     )
-    return lines
+    return [
+        "### 3. Fleet: one no-op flexi_smtp task per host (one company per host)",
+        "",
+        "Task span: from the task's start to the last host's result. Wall: the whole ansible-playbook run.",
+        "",
+        *table(header, rows),
+    ]
 
 
 def startup_tables(results: Sequence[PayloadResult]) -> list[str]:
-    lines = [
-        "### 4. Module start-up: the kept AnsiballZ payload run directly (no controller)",
-        "",
-    ]
     rows = [
-        [
-            result.payload.label,
-            str(result.process.n),
-            _ms(result.process.min),
-            _ms(result.process.median),
-            _ms(result.first_request.min),
-            _ms(result.first_request.median),
-            "/".join(str(count) for count in sorted(set(result.connections))),
-            _requests(result.requests),
-            _ms(result.imports_total.median),
-        ]
+        [result.payload.label, str(result.process.n), _ms(result.process.min), _ms(result.process.median),
+         _ms(result.first_request.min), _ms(result.first_request.median), _counts(result.connections),
+         _requests(result.requests), _ms(result.imports_total.median)]
         for result in results
-    ]
-    lines += _table(
-        [
-            "payload",
-            "n",
-            "process min ms",
-            "process median ms",
-            "start to 1st request min ms",
-            "median ms",
-            "TCP connections",
-            "HTTP requests",
-            "import time ms (-X importtime)",
-        ],
-        rows,
+    ]  # fmt: skip
+    header = (
+        "payload | n | process min ms | process median ms | start to 1st request min ms | median ms | "
+        "TCP connections | HTTP requests | import time ms (-X importtime)"
     )
-    names = _key_import_order(results)
-    lines += ["", "Cumulative import time of selected modules (median ms; '-' = not imported):", ""]
-    rows = [
+    names = list(dict.fromkeys(name for result in results for name in result.key_imports))
+    import_rows = [
         [f"`{name}`", *(_ms(result.key_imports[name]) if name in result.key_imports else "-" for result in results)]
         for name in names
     ]
-    lines += _table(["import", *(result.payload.label for result in results)], rows)
-    return lines
-
-
-def _key_import_order(results: Sequence[PayloadResult]) -> list[str]:
-    seen: list[str] = []
-    for result in results:
-        for name in result.key_imports:
-            if name not in seen:
-                seen.append(name)
-    return seen
+    return [
+        "### 4. Module start-up: the kept AnsiballZ payload run directly (no controller)",
+        "",
+        *table(header, rows),
+        "",
+        "Cumulative import time of selected modules (median ms; '-' = not imported):",
+        "",
+        *table(" | ".join(["import", *(result.payload.label for result in results)]), import_rows),
+    ]
 
 
 def verdicts(
     tasks: Mapping[str, KindResult], fleet: Sequence[FleetResult], startup: Sequence[PayloadResult], cores: int
 ) -> list[Verdict]:
-    found = []
-    noop_requests = {
-        tuple(requests) for name in ("flexi_noop", "flexi_noop_direct") for requests in tasks[name].requests_per_job
-    }
-    found.append(
-        Verdict(
-            "no-op flexi_smtp makes exactly 1 HTTP request",
-            noop_requests == {("GET",)},
-            f"seen {sorted(noop_requests)}",
-        )
-    )
-    change_requests = {
-        tuple(requests) for name in ("flexi_change", "flexi_change_direct") for requests in tasks[name].requests_per_job
-    }
-    found.append(
-        Verdict(
-            "change makes exactly GET + PUT", change_requests == {("GET", "PUT")}, f"seen {sorted(change_requests)}"
-        )
-    )
+    def seen(*names: str) -> set[tuple[str, ...]]:
+        return {tuple(requests) for name in names for requests in tasks[name].requests_per_job}
+
+    noop, change = seen("flexi_noop", "flexi_noop_direct"), seen("flexi_change", "flexi_change_direct")
     connections = {
         count for result in startup if result.payload.name.startswith("flexi") for count in result.connections
     }
-    found.append(Verdict("one TCP connection per flexi_smtp run", connections == {1}, f"seen {sorted(connections)}"))
+    found = [
+        Verdict("no-op flexi_smtp makes exactly 1 HTTP request", noop == {("GET",)}, f"seen {sorted(noop)}"),
+        Verdict("change makes exactly GET + PUT", change == {("GET", "PUT")}, f"seen {sorted(change)}"),
+        Verdict("one TCP connection per flexi_smtp run", connections == {1}, f"seen {sorted(connections)}"),
+    ]
+    # What each reference is called, and what is compared with it.
+    references = {"uri_get": "one uri GET task", "debug": "one debug task"}
+    jobs = {"uri_noop": "full job, no change:", "uri_change": "full job, change:"}
     comparisons = (
-        (
-            f"direct: no-op task <= {DIRECT_NOOP_TARGET}x one uri GET task",
-            DIRECT_NOOP_TARGET,
-            "flexi_noop_direct",
-            "uri_get",
-        ),
-        (
-            f"direct: no-op task <= {DIRECT_NOOP_DEBUG_TARGET}x one debug task",
-            DIRECT_NOOP_DEBUG_TARGET,
-            "flexi_noop_direct",
-            "debug",
-        ),
-        (
-            f"direct: full job, change: <= {DIRECT_CHANGE_JOB_TARGET}x the uri equivalent",
-            DIRECT_CHANGE_JOB_TARGET,
-            "flexi_change_direct",
-            "uri_change",
-        ),
-        (f"module: no-op task <= {MODULE_NOOP_TARGET}x one uri GET task", MODULE_NOOP_TARGET, "flexi_noop", "uri_get"),
-        (f"module: no-op task <= {NOOP_TASK_TARGET}x one uri GET task", NOOP_TASK_TARGET, "flexi_noop", "uri_get"),
-        (
-            f"module: full job, no change: <= {FULL_JOB_TARGET}x the uri equivalent",
-            FULL_JOB_TARGET,
-            "flexi_noop",
-            "uri_noop",
-        ),
-        (
-            f"module: full job, change: <= {FULL_JOB_TARGET}x the uri equivalent",
-            FULL_JOB_TARGET,
-            "flexi_change",
-            "uri_change",
-        ),
+        (DIRECT_NOOP_TARGET, "flexi_noop_direct", "uri_get"),
+        (DIRECT_NOOP_DEBUG_TARGET, "flexi_noop_direct", "debug"),
+        (DIRECT_CHANGE_JOB_TARGET, "flexi_change_direct", "uri_change"),
+        (MODULE_NOOP_TARGET, "flexi_noop", "uri_get"),
+        (NOOP_TASK_TARGET, "flexi_noop", "uri_get"),
+        (FULL_JOB_TARGET, "flexi_noop", "uri_noop"),
+        (FULL_JOB_TARGET, "flexi_change", "uri_change"),
     )
-    for name, target, ours, theirs in comparisons:
+    for target, ours, theirs in comparisons:
+        path = "direct" if ours.endswith("_direct") else "module"
+        name = f"{path}: {jobs.get(theirs, 'no-op task')} <= {target}x {references.get(theirs, 'the uri equivalent')}"
         paired = paired_ratio(tasks[ours], tasks[theirs]).median
         mine, reference = tasks[ours].timing, tasks[theirs].timing
         found.append(
@@ -294,27 +192,27 @@ def verdicts(
             )
         )
     found += fleet_cpu_verdicts(fleet)
-    largest = max(result.hosts for result in fleet)
-    at_size = {result.forks: result for result in fleet if result.hosts == largest and not result.direct}
+    largest, at_size = _largest_module_runs(fleet)
     if 1 in at_size:
-        details = []
-        holds = True
-        for forks, result in sorted(at_size.items()):
-            if forks == 1:
-                continue
-            ideal = min(forks, cores)
-            speedup = fleet_speedup(at_size[1], result)
-            holds = holds and speedup >= FLEET_EFFICIENCY_TARGET * ideal
-            details.append(f"forks {forks}: {speedup:.2f}x of ideal {ideal}x")
+        speedups = {forks: fleet_speedup(at_size[1], result) for forks, result in sorted(at_size.items()) if forks > 1}
         found.append(
             Verdict(
                 f"module: fleet ({largest} hosts): task span falls ~1/forks up to {cores} cores "
                 f"(>= {FLEET_EFFICIENCY_TARGET:.0%} of ideal)",
-                holds,
-                "; ".join(details),
+                all(speedup >= FLEET_EFFICIENCY_TARGET * min(forks, cores) for forks, speedup in speedups.items()),
+                "; ".join(
+                    f"forks {forks}: {speedup:.2f}x of ideal {min(forks, cores)}x"
+                    for forks, speedup in speedups.items()
+                ),
             )
         )
     return found
+
+
+def _largest_module_runs(fleet: Sequence[FleetResult]) -> tuple[int, dict[int, FleetResult]]:
+    """The largest fleet size, and its module-path results by forks."""
+    largest = max(result.hosts for result in fleet)
+    return largest, {result.forks: result for result in fleet if result.hosts == largest and not result.direct}
 
 
 def fleet_cpu_verdicts(fleet: Sequence[FleetResult]) -> list[Verdict]:
@@ -322,13 +220,10 @@ def fleet_cpu_verdicts(fleet: Sequence[FleetResult]) -> list[Verdict]:
     runs = {
         result.direct: result for result in fleet if (result.hosts, result.forks) == (FLEET_CPU_HOSTS, FLEET_CPU_FORKS)
     }
+    name = f"direct: fleet of {FLEET_CPU_HOSTS} hosts, forks {FLEET_CPU_FORKS}"
     if set(runs) != {False, True}:
         return [
-            Verdict(
-                f"direct: fleet of {FLEET_CPU_HOSTS} hosts, forks {FLEET_CPU_FORKS}: CPU and memory",
-                False,
-                "not measured (needs --fleet-sizes with 50 and --forks with 5)",
-            )
+            Verdict(f"{name}: CPU and memory", False, "not measured (needs --fleet-sizes with 50 and --forks with 5)")
         ]
     direct, module = runs[True], runs[False]
     cpu = ratio(direct.cpu.median, module.cpu.median)
@@ -338,14 +233,12 @@ def fleet_cpu_verdicts(fleet: Sequence[FleetResult]) -> list[Verdict]:
     spread = max(module.peak_rss.samples) - min(module.peak_rss.samples)
     return [
         Verdict(
-            f"direct: fleet of {FLEET_CPU_HOSTS} hosts, forks {FLEET_CPU_FORKS}: <= {DIRECT_FLEET_CPU_TARGET}x the CPU "
-            "seconds of the module path",
+            f"{name}: <= {DIRECT_FLEET_CPU_TARGET}x the CPU seconds of the module path",
             cpu <= DIRECT_FLEET_CPU_TARGET,
             f"{cpu:.2f}x ({direct.cpu.median:.1f} vs {module.cpu.median:.1f} s, medians)",
         ),
         Verdict(
-            f"direct: fleet of {FLEET_CPU_HOSTS} hosts, forks {FLEET_CPU_FORKS}: peak memory no higher than the "
-            "module path",
+            f"{name}: peak memory no higher than the module path",
             direct_peak <= module_peak + spread,
             f"largest process {direct_peak:.1f} vs {module_peak:.1f} MiB (medians; module runs vary {spread:.1f} MiB)",
         ),
@@ -354,34 +247,34 @@ def fleet_cpu_verdicts(fleet: Sequence[FleetResult]) -> list[Verdict]:
 
 def floor_note(tasks: Mapping[str, KindResult]) -> list[str]:
     """How close any module task could get: ansible.builtin.ping does nothing but start and answer."""
-    ping = tasks["ping"]
+
+    def paired(ours: str, reference: str) -> str:
+        return f"{paired_ratio(tasks[ours], tasks[reference]).median:.2f}"
+
     return [
-        "Floor: a task running any module (ansible.builtin.ping) is "
-        f"{paired_ratio(ping, tasks['uri_get']).median:.2f}x a uri GET task and "
-        f"{paired_ratio(ping, tasks['uri_noop']).median:.2f}x the uri no-change job (paired medians); no single-task "
-        "module can go below that. A task that starts no process at all (ansible.builtin.debug) is "
-        f"{paired_ratio(tasks['debug'], tasks['uri_get']).median:.2f}x a uri GET task: the floor of the direct path, "
-        f"which is {paired_ratio(tasks['flexi_noop_direct'], tasks['debug']).median:.2f}x that floor for a no-op "
-        f"and {paired_ratio(tasks['flexi_change_direct'], tasks['debug']).median:.2f}x for a change.",
+        f"Floor: a task running any module (ansible.builtin.ping) is {paired('ping', 'uri_get')}x a uri GET task and "
+        f"{paired('ping', 'uri_noop')}x the uri no-change job (paired medians); no single-task module can go below "
+        "that. A task that starts no process at all (ansible.builtin.debug) is "
+        f"{paired('debug', 'uri_get')}x a uri GET task: the floor of the direct path, which is "
+        f"{paired('flexi_noop_direct', 'debug')}x that floor for a no-op and {paired('flexi_change_direct', 'debug')}x "
+        "for a change.",
     ]
 
 
 def projection(fleet: Sequence[FleetResult], cores: int) -> list[str]:
     """Arithmetic from the fleet numbers: what 1,000 hosts would take at the measured per-host cost."""
-    largest = max(result.hosts for result in fleet)
-    at_size = {result.forks: result for result in fleet if result.hosts == largest and not result.direct}
+    largest, at_size = _largest_module_runs(fleet)
     if 1 not in at_size:
         return []
     serial = at_size[1].span.median / largest
     best = min(at_size.values(), key=lambda result: result.span.median)
     parallel = best.span.median / largest
-    overhead = best.wall.median - best.span.median
-    lines = [
-        f"### Projection for {FLEET_HOSTS_PROJECTION:,} hosts (arithmetic from the {largest}-host runs)",
+    hosts = FLEET_HOSTS_PROJECTION
+    return [
+        f"### Projection for {hosts:,} hosts (arithmetic from the {largest}-host runs)",
         "",
-        f"- per host, forks 1: {_ms(serial)} ms -> {FLEET_HOSTS_PROJECTION * serial / 60:.1f} min serial",
-        f"- per host, forks {best.forks} on {cores} cores: {_ms(parallel)} ms -> "
-        f"{FLEET_HOSTS_PROJECTION * parallel / 60:.1f} min, plus {overhead:.1f} s playbook start/end",
+        f"- per host, forks 1: {_ms(serial)} ms -> {hosts * serial / 60:.1f} min serial",
+        f"- per host, forks {best.forks} on {cores} cores: {_ms(parallel)} ms -> {hosts * parallel / 60:.1f} min, plus "
+        f"{best.wall.median - best.span.median:.1f} s playbook start/end",
         f"- per host per core (CPU-bound): {_ms(parallel * min(best.forks, cores))} core-ms",
     ]
-    return lines

@@ -35,9 +35,6 @@ class Summary:
     def median(self) -> float:
         return statistics.median(self.samples)
 
-    def as_dict(self) -> dict[str, object]:
-        return {"n": self.n, "min": self.min, "median": self.median, "samples": list(self.samples)}
-
 
 def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else float("inf")

@@ -3,7 +3,8 @@
 Run it with the Python that has ansible-core installed (``.venv/bin/python tools/install_get_pip.py``). ansible-test
 bootstraps pip in every venv it creates with a script it downloads once into
 ``~/.ansible/test/cache/get_pip_<pip version>.py``; the download host is not reachable from our machines, so this
-copies ``tools/get_pip_bootstrap.py`` to that path. A script already there (downloaded or ours) is left alone.
+copies ``tools/get_pip_bootstrap.py`` to that path and says so. A script already there (downloaded or ours) is left
+alone, silently.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def main() -> None:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(BOOTSTRAP, target)
-    print(f"pip bootstrap for ansible-test: {target}")
+        print(f"pip bootstrap for ansible-test: {target}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark-only callback: when each task started and when each host's result arrived, as JSON lines.
+"""Benchmark-only callback: when each task started and when each host's result arrived, as JSON.
 
 Enabled by bench/harness.py through ANSIBLE_CALLBACKS_ENABLED; writes to the file named in BENCH_TIMER_OUT.
 Tasks are told apart by the task variables ``bench_case`` and ``bench_job`` that the generated playbooks set.
@@ -20,7 +20,7 @@ name: bench_timer
 type: aggregate
 short_description: Task start and result times for the abraflexi.flexi benchmark
 description:
-  - Appends one JSON object per task start and per host result to the file named in E(BENCH_TIMER_OUT).
+  - Writes each task's start time and each host's result time to the file named in E(BENCH_TIMER_OUT).
 requirements:
   - enabled in callbacks_enabled
 """
@@ -34,39 +34,20 @@ class CallbackModule(CallbackBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self._events: list[dict] = []
-        self._path = os.environ.get("BENCH_TIMER_OUT")
-
-    def _task_tags(self, task) -> dict:
-        task_vars = task.get_vars()
-        return {"case": task_vars.get("bench_case"), "job": task_vars.get("bench_job")}
-
-    def v2_playbook_on_start(self, playbook) -> None:
-        self._events.append({"event": "playbook_start", "t": time.monotonic()})
+        self._tasks: dict[str, dict] = {}  # task uuid -> its start and its hosts' results, in start order
 
     def v2_playbook_on_task_start(self, task, is_conditional) -> None:
-        self._events.append(
-            {
-                "event": "task_start",
-                "t": time.monotonic(),
-                "uuid": task._uuid,
-                "name": task.get_name(),
-                "action": task.action,
-                **self._task_tags(task),
-            }
-        )
+        task_vars = task.get_vars()
+        self._tasks[task._uuid] = {
+            "case": task_vars.get("bench_case"),
+            "job": task_vars.get("bench_job"),
+            "started": time.monotonic(),
+            "results": {},
+        }
 
     def _result(self, status: str, result) -> None:
-        self._events.append(
-            {
-                "event": "result",
-                "t": time.monotonic(),
-                "uuid": result.task._uuid,
-                "host": result.host.get_name(),
-                "status": status,
-                "changed": bool(result.result.get("changed")),
-            }
-        )
+        changed = bool(result.result.get("changed"))
+        self._tasks[result.task._uuid]["results"][result.host.get_name()] = (time.monotonic(), status, changed)
 
     def v2_runner_on_ok(self, result) -> None:
         self._result("ok", result)
@@ -81,7 +62,6 @@ class CallbackModule(CallbackBase):
         self._result("unreachable", result)
 
     def v2_playbook_on_stats(self, stats) -> None:
-        self._events.append({"event": "playbook_end", "t": time.monotonic()})
-        if self._path:
-            with open(self._path, "w", encoding="utf-8") as out:
-                json.dump(self._events, out)
+        if os.environ.get("BENCH_TIMER_OUT"):
+            with open(os.environ["BENCH_TIMER_OUT"], "w", encoding="utf-8") as out:
+                json.dump(list(self._tasks.values()), out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Attributes shared by abraflexi.flexi modules."""
+    """Attributes shared by abraflexi.flexi modules, and the note on direct execution their action attribute cites."""
 
     DOCUMENTATION = r"""
 options: {}
@@ -21,6 +21,14 @@ attributes:
     support: full
     membership:
       - abraflexi.flexi.flexi
+notes:
+  - Direct execution. When the task runs on the controller through the C(local) connection (a play on C(localhost),
+    C(connection=local) or C(delegate_to=localhost)), is not C(async), does not use C(become), and the
+    controller's Python can import requests and lxml, the action plugin of the same name runs the module's code in
+    the controller process instead of packaging it and starting a new Python process. Results, check mode, diff,
+    C(no_log) masking, environment fallbacks (including the task's C(environment)) and failures are the same.
+    Set the variable C(abraflexi_direct_execution=false) (host, group, play or task variable) to run the module
+    as usual, for example with the interpreter named in C(ansible_python_interpreter).
 """
 
     CHECK_MODE = r"""

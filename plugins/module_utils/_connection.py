@@ -17,6 +17,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import basic_auth_tokens
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import CONTROL_CHARACTERS
 
 DEFAULT_TIMEOUT = 30
 # No request to Flexi needs longer; beyond about 49 days the deadline timer itself could not be set.
@@ -25,8 +26,6 @@ MAX_TIMEOUT = 3600
 _SCHEME = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?")
 # A host name (letters of any script, digits, "-", "_", "."), or an IPv6 literal (urlsplit() strips the brackets).
 _HOSTNAME = re.compile(r"[\w.-]+|[0-9A-Fa-f:.]+(?:%[\w.~-]+)?")
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 # requests' "verify": True, False, or the path of a CA bundle.
 Verify = Union[bool, str]
@@ -169,7 +168,7 @@ def _base_url(url: str) -> str:
 
 
 def _no_controls(option: str, text: str) -> str:
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTERS.search(text):
         raise FlexiError(f"{option} must not contain control characters or line breaks; got {text!r}.")
     return text
 

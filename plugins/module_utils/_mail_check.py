@@ -24,8 +24,9 @@ def should_send_test_mail(recipient: str | None, when: str, settings_written: bo
     return settings_written or when == "always"
 
 
-def send_test_mail(client: FlexiClient, recipient: str, settings_saved: bool) -> dict[str, Any]:
-    """Ask Flexi to send its test mail; on failure say whether the settings were saved and quote Flexi."""
+def check_mail_delivery(client: FlexiClient, recipient: str, settings_saved: bool) -> dict[str, Any]:
+    """Have Flexi send its test mail and return the test_email result; a failure says whether the settings were
+    saved and quotes Flexi."""
     try:
         client.send_test_mail(recipient)
     except FlexiError as exc:

@@ -4,7 +4,7 @@
 # Internal to abraflexi.flexi: not a public API; it may change in any release.
 """The base of every module: connection options, secrets, dependency check, failures (internal to abraflexi.flexi).
 
-A module is its documentation and a ``ModuleContract``: its own options and a ``run(task)`` function. ``execute``
+A module is its documentation and a ``ModuleContract``: its own options and a task function, ``f(task)``. ``execute``
 runs that function and turns whatever it raises into the module's failure, masked; ``FlexiModule`` does that inside
 ``AnsibleModule``, and direct execution (plugin_utils/_direct.py) in the controller, from the same contract.
 """
@@ -40,15 +40,16 @@ class Task:
         self.warnings.append(text)
 
 
-Run = Callable[[Task], None]
+# What a module does with one task: reads task.params, fills task.result, raises FlexiError on failure.
+TaskFunction = Callable[[Task], None]
 
 
 @dataclass(frozen=True)
 class ModuleContract:
-    """What a module hands to FlexiModule and to direct execution: its own options and its run function."""
+    """What a module hands to FlexiModule and to direct execution: its own options and its task function."""
 
     options: Mapping[str, Any]
-    run: Run
+    task_function: TaskFunction
 
     def argument_spec(self) -> dict[str, Any]:
         """The whole argument spec: the connection options, then the module's own."""
@@ -69,12 +70,12 @@ class Outcome:
     exception: str | None = None
 
 
-def execute(run: Run, params: Mapping[str, Any], check_mode: bool, secrets: set[str]) -> Outcome:
-    """Run ``run`` on params; a FlexiError or any other exception becomes a failure with msg, status, method, url."""
+def execute(task_function: TaskFunction, params: Mapping[str, Any], check_mode: bool, secrets: set[str]) -> Outcome:
+    """Run ``task_function`` on params; a FlexiError or any other exception becomes a failure (msg, status, ...)."""
     task = Task(params, check_mode)
     exception = None
     try:
-        run(task)
+        task_function(task)
     except FlexiError as exc:
         result = {**task.result, **exc.fail_kwargs()}
     except Exception as exc:  # a bug or a library failure we did not foresee: still a clean, masked failure
@@ -113,7 +114,7 @@ class FlexiModule(AnsibleModule):
         if missing:
             self.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
         secrets = self._register_secrets()
-        outcome = execute(self.contract.run, self.params, self.check_mode, secrets)
+        outcome = execute(self.contract.task_function, self.params, self.check_mode, secrets)
         for warning in outcome.warnings:
             self.warn(warning)
         if outcome.failed:

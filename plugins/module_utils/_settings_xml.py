@@ -10,11 +10,17 @@ Internal to abraflexi.flexi. The parser resolves no entities, loads no DTD and t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
-from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings, Value
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import (
+    PASSWORD_FIELD,
+    SETTINGS_FIELDS,
+    Field,
+    Value,
+)
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings
 
 try:
     from lxml import etree
@@ -24,14 +30,7 @@ except ImportError:  # reported by the module through missing_required_lib
 ROOT = "nastaveni-smtp"
 WRAPPER = "winstrom"
 # Option name -> element name in the settings document (see docs/flexi-api.md, "The settings document").
-ELEMENTS = {
-    "host": "host",
-    "port": "port",
-    "smtp_username": "username",
-    "default_from": "defaultFrom",
-    "encryption_mode": "encryptionMode",
-}
-PASSWORD = "password"
+ELEMENTS = {smtp_field.option: smtp_field.element for smtp_field in SETTINGS_FIELDS}
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
 
@@ -83,17 +82,11 @@ def settings_in(root: Any) -> SmtpSettings:
     if root.tag != ROOT:
         raise FlexiError(f"the answer is not a settings document (<{root.tag}> instead of <{ROOT}>)")
 
-    values: dict[str, Value] = {option: _text(root.find(element)) for option, element in ELEMENTS.items()}
-    values["port"] = _port(values["port"])
-    password = root.find(PASSWORD)
+    values = {
+        smtp_field.option: smtp_field.stored(_text(root.find(smtp_field.element))) for smtp_field in SETTINGS_FIELDS
+    }
+    password = root.find(PASSWORD_FIELD.element)
     return SmtpSettings(**values, password_set=password is not None and password.get("filled") == "true")
-
-
-def _port(text: str) -> int | str | None:
-    # A stored port that is not a whole number is reported as stored, so a task giving port can repair it.
-    if not text:
-        return None
-    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def holds_settings(root: Any) -> bool:
@@ -106,13 +99,16 @@ def reports_failure(root: Any) -> bool:
     return any(_text(element) == "false" for element in root.iter("success"))
 
 
-def build_document(fields: Mapping[str, Value], password: str | None = None) -> bytes:
-    """The write document: only fields (option names), plus <password> when one is to be sent."""
+def build_document(
+    values: Mapping[str, Value], password: str | None = None, fields: Sequence[Field] = SETTINGS_FIELDS
+) -> bytes:
+    """The write document: only ``values`` (by option name, elements from ``fields``), plus the password if given."""
+    elements = {smtp_field.option: smtp_field.element for smtp_field in fields}
     root = etree.Element(ROOT)
-    for option, value in fields.items():
-        etree.SubElement(root, ELEMENTS[option]).text = "" if value is None else str(value)
+    for option, value in values.items():
+        etree.SubElement(root, elements[option]).text = "" if value is None else str(value)
     if password is not None:
-        etree.SubElement(root, PASSWORD).text = password
+        etree.SubElement(root, PASSWORD_FIELD.element).text = password
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 

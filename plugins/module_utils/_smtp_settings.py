@@ -6,39 +6,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Union
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, make_dataclass, replace
+from typing import Any
 
-from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import (
-    check_address,
-    check_password,
-    check_port,
-    check_text,
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import (
+    PASSWORD_FIELD,
+    SETTINGS_FIELDS,
+    UPDATE_PASSWORD_DEFAULT,
+    Field,
+    Value,
 )
 
-# The options flexi_smtp manages by comparison; the password is handled apart because Flexi never returns it.
-MANAGED_OPTIONS = ("host", "port", "smtp_username", "default_from", "encryption_mode")
 CHANGED_PASSWORD = "<changed>"
 
-Value = Union[str, int, None]
+
+def _as_dict(settings: Any) -> dict[str, Any]:
+    """The settings return value."""
+    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    """What Flexi stores, as flexi_smtp reports it (the password only as whether one is stored)."""
+def settings_type(fields: Sequence[Field]) -> type:
+    """A frozen dataclass of what Flexi stores: one attribute per field (default: its unset value), password_set."""
+    return make_dataclass(
+        "SmtpSettings",
+        [
+            *((smtp_field.option, Any, field(default=smtp_field.unset)) for smtp_field in fields),
+            ("password_set", bool, field(default=False)),
+        ],
+        namespace={"__module__": __name__, "as_dict": _as_dict},
+        frozen=True,
+    )
 
-    host: str = ""
-    # A whole number, or the stored text when Flexi holds something else (reported as is, repaired by `port`).
-    port: int | str | None = None
-    smtp_username: str = ""
-    default_from: str = ""
-    encryption_mode: str = ""
-    password_set: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
-        """The settings return value."""
-        return asdict(self)
+# What Flexi stores, as flexi_smtp reports it (the password only as whether one is stored). The port is a whole
+# number, or the stored text when Flexi holds something else (reported as is, repaired by giving `port`).
+SmtpSettings = settings_type(SETTINGS_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class DesiredSettings:
 
     values: Mapping[str, Value]
     password: str | None = field(default=None, repr=False)
-    update_password: str = "on_create"
+    update_password: str = UPDATE_PASSWORD_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -69,21 +72,18 @@ class Plan:
         return {"before": dict(self.before), "after": dict(self.after)}
 
 
-def desired_settings(params: Mapping[str, Any]) -> DesiredSettings:
+def desired_settings(params: Mapping[str, Any], fields: Sequence[Field] = SETTINGS_FIELDS) -> DesiredSettings:
     """Normalise and check the given options (strip text, port in range, one sender address)."""
-    checks = {
-        "host": lambda value: check_text("host", value, allow_empty=False),
-        "port": check_port,
-        "smtp_username": lambda value: check_text("smtp_username", value),
-        "default_from": lambda value: check_address("default_from", value, allow_empty=True),
-        "encryption_mode": lambda value: value,
+    values = {
+        smtp_field.option: smtp_field.check(smtp_field.option, params[smtp_field.option])
+        for smtp_field in fields
+        if params.get(smtp_field.option) is not None
     }
-    values = {option: checks[option](params[option]) for option in MANAGED_OPTIONS if params.get(option) is not None}
-    password = params.get("smtp_password")
+    password = params.get(PASSWORD_FIELD.option)
     return DesiredSettings(
         values=values,
-        password=None if password is None else check_password("smtp_password", password),
-        update_password=params.get("update_password") or "on_create",
+        password=None if password is None else PASSWORD_FIELD.check(PASSWORD_FIELD.option, password),
+        update_password=params.get("update_password") or UPDATE_PASSWORD_DEFAULT,
     )
 
 

@@ -21,8 +21,8 @@ _BARE = re.compile(rf"(?P<mailbox>{_MAILBOX})")
 # A display name is either quoted (anything but a quote) or plain (no address delimiters).
 _NAMED = re.compile(rf"(?P<name>\"[^\"]+\"|[^\"<>@,;]+?)\s*<(?P<mailbox>{_MAILBOX})>")
 # C0 and C1 controls, the Unicode line and paragraph separators, and what XML 1.0 cannot carry at all (lone
-# surrogates, U+FFFE, U+FFFF).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# surrogates, U+FFFE, U+FFFF). The one definition of a control character for every option and for the drift report.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 # What XML 1.0 cannot carry; a password may hold tabs and line breaks.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -42,7 +42,7 @@ def check_port(port: int) -> int:
 def check_text(option: str, value: str, allow_empty: bool = True) -> str:
     """Return value stripped; reject control characters (XML cannot carry most) and, if asked, emptiness."""
     text = value.strip()
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTERS.search(text):
         raise FlexiError(
             f"{option} must not contain control characters such as line breaks or tabs, nor characters XML cannot "
             f"carry; got {text!r}."

@@ -22,7 +22,6 @@ author:
 extends_documentation_fragment:
   - abraflexi.flexi.connection
   - abraflexi.flexi.attributes
-  - abraflexi.flexi.direct_execution
   - abraflexi.flexi.attributes.CHECK_MODE
 options:
   host:
@@ -227,8 +226,9 @@ response:
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import field_argument_spec
 from ansible_collections.abraflexi.flexi.plugins.module_utils._mail_check import (
-    send_test_mail,
+    check_mail_delivery,
     should_send_test_mail,
     test_mail_result,
 )
@@ -242,21 +242,19 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings imp
 from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import check_recipient
 
 ARGUMENT_SPEC = {
-    "host": {"type": "str"},
-    "port": {"type": "int"},
-    "smtp_username": {"type": "str"},
-    "smtp_password": {"type": "str", "no_log": True},
-    "update_password": {"type": "str", "choices": ["on_create", "always"], "default": "on_create", "no_log": False},
-    "default_from": {"type": "str"},
-    "encryption_mode": {"type": "str", "choices": ["NEVER", "STARTTLS", "TLS", "SSL"]},
+    **field_argument_spec(),
     "test_email": {"type": "str"},
     "test_email_when": {"type": "str", "choices": ["changed", "always"], "default": "changed"},
 }
 
 
-def run(task: Task) -> None:
+def apply_smtp_settings(task: Task) -> None:
     """Read, compare, write what differs (not in check mode), then send the test mail if asked."""
     params = task.params
+    # The result is also what a failure returns (with msg, status, method, url and response added), and diff and
+    # test_email are returned always: so it holds every key from the start and each step brings it up to date.
+    # A failed write still shows the settings read and the diff planned; a failed test mail shows changed=true and
+    # the settings saved, as its message says.
     result = task.result
     result.update(
         changed=False,
@@ -267,6 +265,7 @@ def run(task: Task) -> None:
     connection = connection_settings(params)
     desired = desired_settings(params)
     recipient = params["test_email"] and check_recipient("test_email", params["test_email"])
+    result["test_email"] = test_mail_result(recipient)  # the address as the mail goes to it: stripped
     with FlexiClient(connection) as client:
         current = client.read_settings()
         for warning in stored_value_warnings(current):
@@ -278,10 +277,10 @@ def run(task: Task) -> None:
             client.write_settings(build_document(plan.fields_to_send, plan.password_to_send))
         result.update(changed=plan.changed, settings=plan.predicted.as_dict())
         if should_send_test_mail(recipient, params["test_email_when"], plan.changed, task.check_mode):
-            result["test_email"] = send_test_mail(client, recipient, settings_saved=plan.changed)
+            result["test_email"] = check_mail_delivery(client, recipient, settings_saved=plan.changed)
 
 
-CONTRACT = ModuleContract(ARGUMENT_SPEC, run)
+CONTRACT = ModuleContract(ARGUMENT_SPEC, apply_smtp_settings)
 
 
 def main() -> None:

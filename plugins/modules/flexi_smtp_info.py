@@ -18,7 +18,6 @@ author:
 extends_documentation_fragment:
   - abraflexi.flexi.connection
   - abraflexi.flexi.attributes
-  - abraflexi.flexi.direct_execution
   - abraflexi.flexi.attributes.READ_ONLY
 seealso:
   - module: abraflexi.flexi.flexi_smtp
@@ -101,7 +100,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings imp
 ARGUMENT_SPEC: dict = {}
 
 
-def run(task: Task) -> None:
+def report_smtp_settings(task: Task) -> None:
     """Read the settings once."""
     task.result.update(changed=False, settings={})
     with FlexiClient(connection_settings(task.params)) as client:
@@ -111,7 +110,7 @@ def run(task: Task) -> None:
     task.result["settings"] = current.as_dict()
 
 
-CONTRACT = ModuleContract(ARGUMENT_SPEC, run)
+CONTRACT = ModuleContract(ARGUMENT_SPEC, report_smtp_settings)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@
 
 A task on the ``local`` connection would fork a Python process that imports ansible-core's module code, requests
 and lxml all over again to make one HTTP request. ``DirectAction`` runs the module's contract (its options and
-``run`` function, the same ``ModuleContract`` its ``main()`` hands to ``FlexiModule``) in the worker instead,
+task function, the same ``ModuleContract`` its ``main()`` hands to ``FlexiModule``) in the worker instead,
 with the same argument validation, masking and result shape as ``FlexiModule``; every other task (another
 connection, ``async``, ``become``, ``abraflexi_direct_execution: false``, or a controller without requests and
 lxml) goes the usual way through ``ansible.builtin.normal``.
@@ -88,7 +88,7 @@ def run_module_code(
         if isinstance(validation.errors[0], UnsupportedError):
             msg = f"Unsupported parameters for ({module_name}) module: {msg}"
         return finish({"failed": True, "msg": msg}, params, [], no_log_values, inject_invocation)
-    outcome = execute(contract.run, params, check_mode, no_log_values)
+    outcome = execute(contract.task_function, params, check_mode, no_log_values)
     result = dict(outcome.result)
     if outcome.failed:
         result["failed"] = True

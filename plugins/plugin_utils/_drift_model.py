@@ -10,19 +10,20 @@ import datetime
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import NO_HTTP_STATUS
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import SETTINGS_FIELDS
 from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import MASK
-from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import CHANGED_PASSWORD, MANAGED_OPTIONS
+from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import CHANGED_PASSWORD
+from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import CONTROL_CHARACTERS
 
 FORMAT_VERSION = 1
 
-# Columns: the options flexi_smtp manages, the connection ones (host, port, encryption) first, then the password.
-# Options a later module version may add are in MANAGED_OPTIONS already; fields nobody knows follow, sorted.
-_COLUMN_RANK = {"host": 0, "port": 1, "encryption_mode": 2}
-FIELDS = (*sorted(MANAGED_OPTIONS, key=lambda name: _COLUMN_RANK.get(name, len(_COLUMN_RANK))), "password")
+# Columns: the fields flexi_smtp compares, in the field table's order, then the password. Fields nobody knows (a
+# result from another version of the module) follow, sorted.
+FIELDS = (*(smtp_field.option for smtp_field in SETTINGS_FIELDS), "password")
 
 # Host status from its checks: the first of these that any check has.
 STATUS_ORDER = ("failed", "unreachable", "drifted", "in_sync", "skipped")
@@ -40,7 +41,6 @@ _SECRET_PAIR = re.compile(
 _SECRET_ELEMENT = re.compile(
     r"<(?P<tag>[\w:-]*(?:pass|secret|token)[\w:-]*)(?P<attrs>\s[^>]*)?>(?P<value>[^<]+)</(?P=tag)>", re.I
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_TEXT = 1000
 MAX_LABEL = 120
 
@@ -57,15 +57,23 @@ def is_secret_name(name: str) -> bool:
 def scrub_text(text: str, limit: int = MAX_TEXT) -> str:
     """Mask credentials in URLs, ``password=...`` style pairs and password-like XML elements; trim to ``limit``.
 
-    Control characters other than tab and newline are shown as ``\\xNN`` (browsers would drop or replace them).
+    Control characters other than tab and newline are shown as ``\\xNN`` or ``\\uNNNN`` (browsers would drop or
+    replace them).
     """
-    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+    text = CONTROL_CHARACTERS.sub(_shown_control, text)
     text = _URL_USERINFO.sub(r"\1", text)
     text = _SECRET_PAIR.sub(_mask_pair, text)
     text = _SECRET_ELEMENT.sub(lambda match: f"<{match['tag']}{match['attrs'] or ''}>{MASK}</{match['tag']}>", text)
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
     return text
+
+
+def _shown_control(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in "\t\n":
+        return char
+    return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
 
 
 def _mask_pair(match: re.Match[str]) -> str:
@@ -117,16 +125,10 @@ class Check:
     hidden: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "task": self.task,
-            "item": self.item,
-            "status": self.status,
-            "check_mode": self.check_mode,
-            "target": dict(self.target),
-            "fields": {name: dict(state) for name, state in self.fields.items()},
-            "msg": self.msg,
-            "hidden": self.hidden,
-        }
+        """The check as the report holds it, under its host."""
+        copied = asdict(self)
+        keys = ("task", "item", "status", "check_mode", "target", "fields", "msg", "hidden")
+        return {key: copied[key] for key in keys}
 
 
 def password_states(before: Mapping[str, Any], after: Mapping[str, Any], check_mode: bool) -> dict[str, Any]:

@@ -14,18 +14,15 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import PASSWORD_FIELD, SETTINGS_FIELDS
 from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import COUNTED
 
 FILE_NAMES = {"json": "drift-report.json", "markdown": "drift-report.md", "html": "drift-report.html"}
 FORMAT_LABELS = {"json": "JSON", "markdown": "Markdown", "html": "HTML"}
-# Column titles; a field without one (a later module version may add some) is titled by its name.
+# Column titles from the field table; a field it does not know (from another module version) is titled by its name.
 FIELD_LABELS = {
-    "host": "SMTP host",
-    "port": "Port",
-    "encryption_mode": "Encryption",
-    "smtp_username": "SMTP login",
-    "default_from": "Default sender",
-    "password": "Password",
+    **{smtp_field.option: smtp_field.label for smtp_field in SETTINGS_FIELDS},
+    "password": PASSWORD_FIELD.label,
 }
 
 
@@ -100,7 +97,7 @@ def md_text(text: str) -> str:
 def md_code(text: str) -> str:
     """A value as a code span (shown literally), safe in a table cell."""
     text = " ".join(str(text).split()).replace("|", "\\|")
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    longest = max((len(ticks) for ticks in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-# `make chromium` installs Debian's package when missing; CHROMIUM points at another binary.
+# `make chromium` installs Debian's package when missing; CHROMIUM names another browser (a path or a command).
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = (
     "--headless",
@@ -32,9 +32,17 @@ TIMEOUT = 120  # seconds; a cold start on a busy 2-core machine takes a few
 
 
 def chromium() -> str:
-    """Path of the Chromium binary; skip the test (with the way to get one) when there is none."""
+    """Path of the Chromium binary; skip the test (with the way to get one) when there is none.
+
+    CHROMIUM, when set, must name a browser: a wrong one fails the test rather than letting another one stand in.
+    """
     explicit = os.environ.get("CHROMIUM")
-    found = explicit or next((path for path in map(shutil.which, CANDIDATES) if path), None)
+    if explicit:
+        named = shutil.which(explicit)
+        if named is None:
+            pytest.fail(f"CHROMIUM={explicit} is not an executable browser (give its path, or unset CHROMIUM)")
+        return named
+    found = next((path for path in map(shutil.which, CANDIDATES) if path), None)
     if not found:
         pytest.skip("Chromium is not installed: `make chromium` installs Debian's package (or set CHROMIUM)")
     return found

@@ -54,6 +54,14 @@ IN_SYNC = {
     "defaultFrom": "ABRA Flexi <flexi@example.com>",
 }
 BRNO, OSTRAVA = "brno_s_r_o_", "ostrava_s_r_o_"
+# What the audit finds on each host (the table above).
+STATUSES = {
+    "flexi-brno": "drifted",
+    "flexi-liberec": "unreachable",
+    "flexi-ostrava": "drifted",
+    "flexi-plzen": "failed",
+    "flexi-praha": "in_sync",
+}
 
 
 class AuditLab:
@@ -63,11 +71,6 @@ class AuditLab:
         self.directory = Path(directory)
         self.inventory_path = self.directory / "inventory.yml"
         self.emulators: dict[str, EmulatorServer] = {}
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Every password the fleet knows; none may appear in a report or in the run's output."""
-        return (API_PASSWORD, WANTED_SMTP_PASSWORD, *STORED_SMTP_PASSWORDS)
 
     def start(self) -> AuditLab:
         accounts = {"users": {API_USER: API_PASSWORD}, "limited_users": {}}

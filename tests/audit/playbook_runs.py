@@ -1,4 +1,4 @@
-"""Run ansible-playbook for the drift report tests and keep what they produce.
+"""The drift report tests' playbook runs and what they keep.
 
 A clean environment per run (no user config, nothing from ANSIBLE_* or ABRAFLEXI_* outside), the run's output and
 report, and tests/output/audit/ for the files worth keeping as CI artifacts (listed at the end of the pytest run by
@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.audit.lab import AuditLab
-from tests.support.ansible import PlaybookRun, clean_ansible_environment, run_ansible_playbook
+from tests.support.ansible import PlaybookRun, clean_ansible_environment
 from tests.support.collection import REPO_ROOT
 
-AUDIT_PLAYBOOK = REPO_ROOT / "examples" / "audit_smtp.yml"
 ARTIFACTS = REPO_ROOT / "tests" / "output" / "audit"
 CALLBACK = "abraflexi.flexi.drift_report"
 REPORT_FILES = {"json": "drift-report.json", "markdown": "drift-report.md", "html": "drift-report.html"}
@@ -51,22 +48,6 @@ def ansible_environment(workdir: Path, config: Path | None = None, **extra: str)
     return clean_ansible_environment(
         workdir, config, silence_inventory_warnings=False, ANSIBLE_HOST_KEY_CHECKING="0", **extra
     )
-
-
-def run_playbook(
-    playbook: Path,
-    inventory: Path,
-    workdir: Path,
-    report_dir: Path,
-    arguments: tuple[str, ...] = (),
-    environment: Mapping[str, str] | None = None,
-    lab: AuditLab | None = None,
-) -> AuditRun:
-    run = run_ansible_playbook(
-        ("-i", str(inventory), str(playbook), *arguments), workdir, dict(environment or {}), timeout=300
-    )
-    writes = tuple(lab.writes()) if lab is not None else ()
-    return AuditRun(**vars(run), report_dir=report_dir, writes=writes)
 
 
 def keep_artifact(source: Path, name: str | None = None) -> Path:

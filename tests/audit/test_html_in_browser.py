@@ -1,18 +1,17 @@
 """The HTML report of the check-mode audit, as Debian's headless Chromium renders it.
 
 The table is read back from the DOM Chromium built (``--dump-dom``), so what is checked is what a reader's browser
-sees, not the file's text. The screenshot is saved to tests/output/audit/ and listed at the end of the run.
+sees, not the file's text; what the report says is proved on its JSON (test_audit_playbook.py) and by the renderer's
+unit tests. The screenshot is saved to tests/output/audit/ and listed at the end of the run.
 """
 
 from __future__ import annotations
-
-from collections import Counter
 
 import pytest
 from lxml import html as lxml_html
 
 from tests.audit.browser import dump_dom, screenshot
-from tests.audit.lab import SCRIPT_LOGIN
+from tests.audit.lab import SCRIPT_LOGIN, STATUSES
 from tests.audit.playbook_runs import ARTIFACTS, keep_artifact
 
 pytestmark = pytest.mark.integration
@@ -46,11 +45,6 @@ def test_screenshot_of_the_report_is_saved(audit_run):
     assert path.stat().st_size > 10_000  # a blank page is a few hundred bytes
 
 
-def test_title_says_check_mode(dom):
-    assert text(dom.xpath("//h1")[0]) == "SMTP drift audit (check mode, nothing was changed)"
-    assert dom.xpath("//body/@data-mode") == ["check"]
-
-
 def test_counts_at_the_top(dom):
     counts = {item.get("data-count"): text(item) for item in dom.xpath("//ul[@class='counts']/li")}
 
@@ -63,8 +57,10 @@ def test_counts_at_the_top(dom):
     }
 
 
-def test_table_has_a_row_per_server_and_a_column_per_field(dom):
+def test_table_has_a_row_per_server_a_column_per_field_and_highlights_what_differs(dom):
     headers = [text(header) for header in dom.xpath("//table[@id='drift']/thead/tr/th")]
+    brno = rows(dom)["flexi-brno"]
+    highlighted = {cell.get("data-field") for cell in brno.xpath("./td[contains(@class, 'differs')]")}
 
     assert headers == [
         "Server",
@@ -77,43 +73,10 @@ def test_table_has_a_row_per_server_and_a_column_per_field(dom):
         "Default sender",
         "Password",
     ]
-    assert {host: row.get("data-status") for host, row in rows(dom).items()} == {
-        "flexi-brno": "drifted",
-        "flexi-liberec": "unreachable",
-        "flexi-ostrava": "drifted",
-        "flexi-plzen": "failed",
-        "flexi-praha": "in_sync",
-    }
-
-
-def test_differing_cells_are_highlighted_with_current_and_wanted_value(dom):
-    brno = rows(dom)["flexi-brno"]
-    highlighted = {cell.get("data-field") for cell in brno.xpath("./td[contains(@class, 'differs')]")}
-
+    assert {host: row.get("data-status") for host, row in rows(dom).items()} == STATUSES
     assert highlighted == {"host", "port", "encryption_mode"}
     assert text(cell(brno, "host")) == "relay.brno.example.com → smtp.example.com"
-    assert text(cell(brno, "port")) == "587 → 465"
-    assert "differs" not in cell(brno, "smtp_username").get("class")
-
-
-def test_in_sync_row_has_no_highlighted_cell(dom):
-    praha = rows(dom)["flexi-praha"]
-
-    assert praha.xpath("./td[contains(@class, 'differs')]") == []
-    assert text(cell(praha, "password")) == "set"
-
-
-def test_password_column_shows_only_states(dom):
     assert text(cell(rows(dom)["flexi-ostrava"], "password")) == "not set → would change"
-    passwords = Counter(text(cell(row, "password")) for row in dom.xpath("//tr[td[@data-field='password']]"))
-    assert set(passwords) <= {"set", "not set → would change"}
-
-
-def test_failed_and_unreachable_rows_show_the_message(dom):
-    plzen, liberec = rows(dom)["flexi-plzen"], rows(dom)["flexi-liberec"]
-
-    assert "Firma 'plzen_s_r_o_' neexistuje." in text(plzen.xpath("./td[@class='message']")[0])
-    assert "Connection refused" in text(liberec.xpath("./td[@class='message']")[0])
 
 
 def test_script_value_is_shown_as_text_not_run(dom):

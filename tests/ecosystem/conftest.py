@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.ansible import ANSIBLE_BIN
+
 # ansible-galaxy, ansible-builder and ansible-runner of the venv that runs the tests (pinned in requirements-test.txt).
-BIN = Path(sys.executable).parent
+BIN = ANSIBLE_BIN
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ docs/docsite/rst/guide_awx.rst) and the extra variables (``env/extravars``, here
 SMTP mailbox" credential), runs ``ansible-runner run``, and keeps what it writes under ``artifacts/<job id>/``:
 ``status``, ``rc``, ``stdout`` and one JSON file per job event, which is what AWX shows and stores. This test does
 the same against the Flexi emulator and an SMTP sink that insists on the SMTP login, with the collection installed
-from the built tarball (as in an execution environment).
+from the built tarball (as in an execution environment). That no secret shows in a job's output is tests/security's
+proof: every scenario at -vvv --diff, registered results included, which is what the job events carry.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -19,11 +19,13 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.audit import lab as audit_lab
 from tests.ecosystem.conftest import BIN
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
@@ -34,18 +36,12 @@ TASK = "Configure the SMTP server and send a test mail after a change"
 API_USER, API_PASSWORD = "admin", "admin-secret"  # the emulator's default admin
 SMTP_USER, SMTP_PASSWORD = "flexi@example.com", "Mailbox-Secret-4711"
 TEST_RECIPIENT = "it-team@example.com"
-SECRETS = (
-    API_PASSWORD,
-    SMTP_PASSWORD,
-    base64.b64encode(f"{API_USER}:{API_PASSWORD}".encode()).decode(),  # an HTTP Basic header's value
-)
 
 
 @dataclass(frozen=True)
 class Job:
     """What AWX keeps of one job: ansible-runner's artifacts folder, read back."""
 
-    folder: Path
     status: str
     rc: int
     stdout: str
@@ -111,31 +107,30 @@ def awx_job(
     extravars = {"smtp_password": SMTP_PASSWORD}
 
     def run(ident: str, *options: str) -> Job:
-        folder = tmp_path / ident
-        shutil.copytree(REPO_ROOT / "examples", folder / "project")
-        (folder / "inventory").mkdir()
-        (folder / "inventory" / "hosts.json").write_text(json.dumps(inventory))
-        (folder / "env").mkdir()
-        (folder / "env" / "envvars").write_text(json.dumps(envvars))
-        (folder / "env" / "extravars").write_text(json.dumps(extravars))
-        (folder / "env" / "settings").write_text(json.dumps({"job_timeout": 300, "idle_timeout": 120}))
-        return run_job(folder, ident, *options)
+        return run_job(tmp_path / ident, inventory, envvars, extravars, *options)
 
     return run
 
 
-def run_job(private_data_dir: Path, ident: str, *options: str) -> Job:
-    """``ansible-runner run`` of the playbook in a private data directory; ``options`` go to ansible-playbook."""
-    command = [BIN / "ansible-runner", "run", str(private_data_dir), "--playbook", PLAYBOOK, "--ident", ident]
+def run_job(folder: Path, inventory: Any, envvars: Any, extravars: Any, *options: str, playbook: str = PLAYBOOK) -> Job:
+    """``ansible-runner run`` of the playbook in a private data directory ``folder`` that holds examples/ as its
+    project, the inventory and the env/ files; ``options`` go to ansible-playbook."""
+    shutil.copytree(REPO_ROOT / "examples", folder / "project")
+    settings = {"job_timeout": 300, "idle_timeout": 120}
+    for name, document in (("inventory/hosts.json", inventory), ("env/envvars", envvars),
+                           ("env/extravars", extravars), ("env/settings", settings)):  # fmt: skip
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(json.dumps(document))
+    ident = folder.name
+    command = [BIN / "ansible-runner", "run", str(folder), "--playbook", playbook, "--ident", ident]
     if options:
         command += ["--cmdline", " ".join(options)]
     # ansible-runner starts ansible-playbook by name: the one next to it, as in an execution environment.
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(command, env=env, capture_output=True, check=False, timeout=600)
-    folder = private_data_dir / "artifacts" / ident
+    folder = folder / "artifacts" / ident
     events = [json.loads(path.read_text(encoding="utf-8")) for path in (folder / "job_events").glob("*.json")]
     return Job(
-        folder=folder,
         status=(folder / "status").read_text(encoding="utf-8").strip(),
         rc=int((folder / "rc").read_text(encoding="utf-8")),
         stdout=(folder / "stdout").read_text(encoding="utf-8"),
@@ -143,7 +138,7 @@ def run_job(private_data_dir: Path, ident: str, *options: str) -> Job:
     )
 
 
-def test_job_succeeds_configures_flexi_and_the_test_mail_arrives(awx_job, flexi, smtp_sink):
+def test_job_configures_flexi_and_sends_the_test_mail(awx_job, flexi, smtp_sink):
     job = awx_job("provision")
 
     assert (job.status, job.rc) == ("successful", 0), job.stdout
@@ -157,11 +152,7 @@ def test_job_succeeds_configures_flexi_and_the_test_mail_arrives(awx_job, flexi,
     (mail,) = smtp_sink.wait_for(1)
     assert mail.auth_login == SMTP_USER
     assert mail.rcpt_tos == (TEST_RECIPIENT,)
-
-
-def test_job_events_follow_the_playbook(awx_job):
-    job = awx_job("provision")
-
+    # The events follow the playbook, as AWX shows them.
     kinds = [item["event"] for item in job.events]
     tasks = {
         item["event_data"]["task_uuid"]: item["event_data"]["task"]
@@ -181,50 +172,104 @@ def test_job_events_follow_the_playbook(awx_job):
     assert "[WARNING]" not in job.stdout
 
 
-def test_second_job_reports_no_change_writes_nothing_and_sends_no_mail(awx_job, flexi, smtp_sink):
-    awx_job("first")
-    smtp_sink.wait_for(1)
+# The drift audit as an AWX job template runs it: examples/audit_smtp.yml in check mode over the audit lab's fleet
+# (flexi-praha in sync, flexi-brno and flexi-ostrava drifted, flexi-plzen failing, flexi-liberec unreachable), the
+# callback enabled in env/envvars, its mail settings injected as the "Flexi drift report mail" credential type of
+# the AWX guide would inject them, and abraflexi_audit_artifacts on.
 
-    again = awx_job("second")
-
-    assert (again.status, again.rc) == ("successful", 0), again.stdout
-    (result,) = again.task_results("runner_on_ok")
-    assert result["res"]["changed"] is False
-    assert result["res"]["test_email"]["sent"] is False
-    assert len(flexi.writes()) == 1
-    assert len(smtp_sink.messages) == 1
-
-
-def test_check_job_with_show_changes_reports_the_diff_and_writes_nothing(awx_job, flexi, smtp_sink):
-    job = awx_job("check", "--check", "--diff")
-
-    assert (job.status, job.rc) == ("successful", 0), job.stdout
-    (result,) = job.task_results("runner_on_ok")
-    assert result["res"]["changed"] is True
-    assert result["res"]["diff"]["before"]["password_set"] is False
-    assert result["res"]["diff"]["after"]["password"] == "<changed>"
-    assert result["res"]["test_email"]["sent"] is False
-    assert flexi.writes() == []
-    assert smtp_sink.messages == []
+MAIL_USER, MAIL_PASSWORD = "audit-bot@example.com", "Report-Mail-s3cret-4712"
+EXPECTED_ARTIFACTS = {
+    "flexi-praha": ("in_sync", []),
+    "flexi-brno": ("drifted", ["encryption_mode", "host", "port"]),
+    "flexi-ostrava": ("drifted", ["default_from", "password", "smtp_username"]),
+}
 
 
-def test_no_secret_in_job_events_or_output(awx_job, smtp_sink, tmp_path):
-    jobs = [awx_job("check", "--check", "--diff", "-vvv"), awx_job("provision", "--diff", "-vvv")]
-    smtp_sink.wait_for(1)
+@pytest.fixture
+def report_sink() -> Iterator[SmtpSink]:
+    """The mail server the report goes to: STARTTLS, and AUTH with the report's own login."""
+    with SmtpSink(mode="starttls", auth=(MAIL_USER, MAIL_PASSWORD)) as sink:
+        yield sink
 
-    # What AWX shows and stores: the events, stdout and stderr. Not artifacts/<id>/command, ansible-runner's record
-    # of its own input (the environment with the credential), which AWX does not publish.
-    published = [path for job in jobs for path in (*job.folder.glob("job_events/*.json"), job.folder / "stdout")]
-    published += [job.folder / "stderr" for job in jobs if (job.folder / "stderr").exists()]
 
-    assert [job.status for job in jobs] == ["successful", "successful"]
-    assert len(published) > 10
-    leaks = [
-        (path.relative_to(tmp_path).as_posix(), secret)
-        for path in published
-        for secret in SECRETS
-        if secret in path.read_text(encoding="utf-8")
-    ]
-    assert leaks == []
-    # The scan does find a secret where one is: ansible-runner's record of the job's environment.
-    assert API_PASSWORD in (jobs[0].folder / "command").read_text(encoding="utf-8")
+@pytest.fixture
+def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink) -> Iterator[Callable[..., Job]]:
+    """Run a job of the audit job template: ``audit_job("audit", **extravars)``.
+
+    That the artifacts of a sliced job, merged as AWX merges them, lose no server is the artifacts' unit test.
+    """
+    with audit_lab.AuditLab(tmp_path / "lab") as lab:
+        inventory = lab.inventory()
+        # The API password comes from the "ABRA Flexi API" credential, not from the inventory.
+        inventory["flexi_servers"]["vars"]["flexi_api_password"] = (
+            "{{ lookup('ansible.builtin.env', 'ABRAFLEXI_PASSWORD') }}"
+        )
+        credential_env = {
+            "ABRAFLEXI_PASSWORD": audit_lab.API_PASSWORD,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_TO": "audit@example.com,it@example.com",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_FROM": "Flexi audit <ansible@example.com>",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_HOST": report_sink.host,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_PORT": str(report_sink.port),
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_SECURITY": "starttls",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_USERNAME": MAIL_USER,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_PASSWORD": MAIL_PASSWORD,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_CA_PATH": report_sink.ca_path,
+        }
+
+        def run(ident: str, **extravars: Any) -> Job:
+            envvars = {
+                **credential_env,
+                "ANSIBLE_COLLECTIONS_PATH": str(installed_collection),
+                "ANSIBLE_CALLBACKS_ENABLED": "abraflexi.flexi.drift_report",
+                "ABRAFLEXI_DRIFT_REPORT_DIR": str(tmp_path / ident / "report"),
+            }
+            extravars = {"abraflexi_audit_artifacts": True, **extravars}
+            return run_job(tmp_path / ident, inventory, envvars, extravars, playbook="audit_smtp.yml")
+
+        yield run
+
+
+def artifacts_by_server(artifact_data: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
+    """Each server's status and differing fields, from a job's artifacts."""
+    found = {}
+    for entry in artifact_data.values():
+        (check,) = entry["checks"].values()
+        found[entry["host"]] = (check["status"], sorted(check["changes"]))
+    return found
+
+
+def stats_event(job: Job) -> dict[str, Any]:
+    (event,) = [item["event_data"] for item in job.events if item["event"] == "playbook_on_stats"]
+    return event
+
+
+def test_audit_job_on_the_module_path_holds_the_drift_of_every_server_that_answered(audit_job):
+    job = audit_job("audit", abraflexi_direct_execution=False)
+
+    assert (job.status, job.rc) == ("failed", 2), job.stdout  # flexi-plzen and flexi-liberec fail, on purpose
+    artifacts = stats_event(job)["artifact_data"]
+    assert artifacts_by_server(artifacts) == EXPECTED_ARTIFACTS
+    assert all(key.isidentifier() for key in artifacts)
+    # Failed servers never reach the artifacts (ansible-core merges ok results only): the host summary has them.
+    assert stats_event(job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
+
+
+def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report(audit_job, report_sink):
+    job = audit_job("audit")
+
+    assert (job.status, job.rc) == ("failed", 2), job.stdout
+    assert artifacts_by_server(stats_event(job)["artifact_data"]) == EXPECTED_ARTIFACTS
+    assert stats_event(job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
+    assert (
+        "FLEXI SMTP DRIFT SUMMARY (check mode): 5 servers, 1 in sync, 2 drifted, 1 failed, 1 unreachable"
+    ) in job.stdout
+    assert "  flexi-plzen: failed: Flexi answered HTTP 404" in job.stdout
+    assert "  flexi-brno: drifted: host: 'relay.brno.example.com' -> 'smtp.example.com'" in job.stdout
+    (mail,) = report_sink.wait_for(1)
+    message = message_from_bytes(mail.raw, policy=policy.default)
+    attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    assert (mail.auth_login, mail.tls, mail.rcpt_tos) == (MAIL_USER, True, ("audit@example.com", "it@example.com"))
+    assert mail.subject == "Flexi SMTP drift audit: 2 drifted, 1 failed, 1 unreachable of 5 servers"
+    assert 'data-count="drifted"><span class="n">2</span>' in message.get_body(("html",)).get_content()
+    assert json.loads(attachments["drift-report.json"])["counts"]["hosts"] == 5
+    assert "| flexi-brno | **drifted** |" in attachments["drift-report.md"]

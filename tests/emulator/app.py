@@ -126,7 +126,6 @@ class _Call:
     user: str | None
     password: str | None
     fmt: str
-    body_format: str
 
 
 # Answers the requests under a mounted prefix, given them with the prefix taken off their target.
@@ -158,7 +157,7 @@ class FlexiApp:
             return mounted
         place = self.state.open_record()
         call = _take_apart(request, self.options.path_prefix)
-        write = read_write_body(request.body, call.body_format) if call.method in WRITE_METHODS else WriteBody()
+        write = read_write_body(request.body) if call.method in WRITE_METHODS else WriteBody()
         try:
             answer = self._answer(call, write, request)
         except Exception as exc:  # an emulator bug: answer like a crashing Flexi rather than dropping the line
@@ -173,8 +172,9 @@ class FlexiApp:
         no credentials asked for (it stands beside Flexi, not in it)."""
         path, question, query = request.target.partition("?")
         for prefix, handler in list(self.mounts.items()):
-            if path == prefix or path.startswith(prefix + "/"):
-                return handler(replace(request, target=(path[len(prefix) :] or "/") + question + query))
+            rest = _within_prefix(path, prefix)
+            if rest is not None:
+                return handler(replace(request, target=rest + question + query))
         return None
 
     def _answer(self, call: _Call, write: WriteBody, request: IncomingRequest) -> Answer:
@@ -263,6 +263,7 @@ class FlexiApp:
                 call.query["testMail"],
                 cafile=self.options.smtp_cafile,
                 timeout=self.options.smtp_timeout,
+                relay=self.options.smtp_relay,
             )
         except MailFailure as failure:
             return self._error(self.options.error_status, failure.message, call.fmt)
@@ -367,7 +368,6 @@ def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
     last_segment = parts.path.rpartition("/")[2]
     suffix = last_segment.rpartition(".")[2] if "." in last_segment else ""
     fmt = suffix if suffix in ("xml", "json") else _negotiated(request.headers.get("Accept") or "")
-    content_type = (request.headers.get("Content-Type") or "").lower()
     return _Call(
         method=request.method.upper(),
         path=parts.path,
@@ -376,18 +376,13 @@ def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
         user=user,
         password=password,
         fmt=fmt,
-        body_format="json" if suffix == "json" or "json" in content_type else "xml",
     )
 
 
 def _within_prefix(path: str, path_prefix: str) -> str | None:
     """`path` without `path_prefix` (at least "/"), or None when it does not start with that whole prefix."""
-    if not path_prefix:
-        return path
-    if path == path_prefix:
-        return "/"
-    if path.startswith(path_prefix + "/"):
-        return path[len(path_prefix) :]
+    if not path_prefix or path == path_prefix or path.startswith(path_prefix + "/"):
+        return path[len(path_prefix) :] or "/"
     return None
 
 
@@ -427,10 +422,9 @@ def _content_type(fmt: str) -> str:
 
 def _record(request: IncomingRequest, call: _Call, write: WriteBody, answer: Answer) -> RecordedRequest:
     text = request.body.decode("utf-8", "replace")
-    if write.error is None:
-        password_present = "password" in write.names
-    else:
-        password_present = re.search(r"<password\b|\"password\"\s*:", text) is not None
+    # A body that could not be read still tells whether it carried a <password> element.
+    unread = write.error is not None
+    password_present = re.search(r"<password\b", text) is not None if unread else "password" in write.names
     return RecordedRequest(
         method=call.method,
         path=call.path,

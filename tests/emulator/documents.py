@@ -37,7 +37,6 @@ WRITE_SUCCESS_XML = """<?xml version="1.0" encoding="utf-8"?>
 
 _NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PASSWORD_XML = re.compile(r"(<password\b[^>]*(?<!/)>)(?:<!\[CDATA\[.*?\]\]>|<!--.*?-->|[^<])*(</password\s*>)", re.S)
-_PASSWORD_JSON = re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"')
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 _NO_DOCTYPE = (
     'DOCTYPE is disallowed when the feature "http://apache.org/xml/features/disallow-doctype-decl" set to true.'
@@ -111,8 +110,8 @@ def plain_success(fmt: str) -> str:
 
 def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
     """An error in one of the shapes seen across Flexi versions (docs/flexi-api.md, "Errors and status codes")."""
-    if fmt == "json":
-        return _error_json(entries, shape)
+    if fmt == "json":  # assumed: the JSON form carries the message, whatever shape the XML form takes
+        return _json({"winstrom": {"@version": "1.0", "success": "false", "message": _joined(entries)}})
     if shape == "bare-message":
         # The vendor article quotes failures as nothing but <message>TEXT</message>.
         return f"<message>{_text(_joined(entries))}</message>\n"
@@ -122,12 +121,11 @@ def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
         return head + f"<message>{_text(_joined(entries))}</message>\n</winstrom>\n"
     if shape == "errors":
         errors = "".join(_error_element(entry) for entry in entries)
-        return (
-            head
-            + _stats_xml(failed=1)
-            + f"<results>\n<result>\n<errors>\n{errors}</errors>\n</result>\n</results>\n</winstrom>\n"
-        )
-    errors = "".join(f"<error>{_text(entry.message)}</error>\n" for entry in entries)
+        stats = "".join(f"<{name}>{value}</{name}>" for name, value in _stats(failed=1).items())
+        head += f"<stats>{stats}</stats>\n"
+        errors = f"<errors>\n{errors}</errors>\n"
+    else:
+        errors = "".join(f"<error>{_text(entry.message)}</error>\n" for entry in entries)
     return head + f"<results>\n<result>\n{errors}</result>\n</results>\n</winstrom>\n"
 
 
@@ -142,36 +140,8 @@ def _error_element(entry: ErrorEntry) -> str:
     return f"<error{attributes}>{_text(entry.message)}</error>\n"
 
 
-def _error_json(entries: Sequence[ErrorEntry], shape: str) -> str:
-    body: dict[str, object] = {"@version": "1.0", "success": "false"}
-    if shape in ("message", "bare-message"):
-        body["message"] = _joined(entries)
-    elif shape == "errors":
-        body["stats"] = _stats(failed=1)
-        body["results"] = [{"errors": [_error_dict(entry) for entry in entries]}]
-    else:
-        body["results"] = [{"error": [entry.message for entry in entries]}]
-    return _json({"winstrom": body})
-
-
-def _error_dict(entry: ErrorEntry) -> dict[str, str]:
-    item = {"message": entry.message}
-    if entry.field is not None:
-        item.update({"for": entry.field, "path": f"{RECORD}[0]/{entry.field}"})
-    if entry.code is not None:
-        item["code"] = entry.code
-    if entry.value is not None and entry.field != "password":
-        item["value"] = entry.value
-    return item
-
-
 def _stats(updated: int = 0, failed: int = 0) -> dict[str, str]:
     return {"created": "0", "updated": str(updated), "deleted": "0", "skipped": "0", "failed": str(failed)}
-
-
-def _stats_xml(failed: int) -> str:
-    inner = "".join(f"<{name}>{value}</{name}>" for name, value in _stats(failed=failed).items())
-    return f"<stats>{inner}</stats>\n"
 
 
 def _joined(entries: Sequence[ErrorEntry]) -> str:
@@ -198,10 +168,10 @@ def _json(document: object) -> str:
 # reading write bodies
 
 
-def read_write_body(body: bytes, fmt: str) -> WriteBody:
-    """Fields of a PUT/POST body: XML (root <nastaveni-smtp>, or wrapped in <winstrom>) or, for .json, JSON."""
+def read_write_body(body: bytes) -> WriteBody:
+    """Fields of a PUT/POST body: XML, root <nastaveni-smtp> or wrapped in <winstrom> (the modules write XML only)."""
     try:
-        fields = _json_fields(body) if fmt == "json" else _xml_fields(body)
+        fields = _xml_fields(body)
     except BodyError as exc:
         return WriteBody(error=str(exc))
     return WriteBody(fields=tuple(fields))
@@ -251,24 +221,9 @@ def _xml_record(root: etree._Element) -> etree._Element:
     return records[0]
 
 
-def _json_fields(body: bytes) -> list[tuple[str, str]]:
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BodyError(f"com.fasterxml.jackson.core.JsonParseException: {exc}") from None
-    container = document.get("winstrom", document) if isinstance(document, dict) else None
-    record = container.get(RECORD) if isinstance(container, dict) else None
-    if isinstance(record, list) and len(record) == 1:
-        record = record[0]
-    if not isinstance(record, dict):
-        raise BodyError(f"Dokument musí obsahovat právě jeden záznam '{RECORD}'.")
-    return [(name, "" if value is None else str(value)) for name, value in record.items()]
-
-
 def redact(body: str, password: str | None) -> str:
     """The body as logged: the text of every <password> element (and the parsed value anywhere) replaced."""
     redacted = _PASSWORD_XML.sub(rf"\1{REDACTED}\2", body)
-    redacted = _PASSWORD_JSON.sub(rf'\1"{REDACTED}"', redacted)
     if password:
         redacted = redacted.replace(password, REDACTED)
         redacted = redacted.replace(escape(password), REDACTED)

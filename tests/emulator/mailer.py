@@ -97,15 +97,19 @@ class MailTarget:
     mode: str
     timeout: float
 
-    @property
-    def timeout_ms(self) -> int:
-        return round(self.timeout * 1000)
-
 
 def send_test_mail(
-    stored: Mapping[str, str], recipient: str, *, cafile: str | None = None, timeout: float = 30.0
+    stored: Mapping[str, str],
+    recipient: str,
+    *,
+    cafile: str | None = None,
+    timeout: float = 30.0,
+    relay: tuple[str, int] | None = None,
 ) -> None:
-    """Send Flexi's test mail to `recipient` through the stored settings; raise MailFailure with Flexi's text."""
+    """Send Flexi's test mail to `recipient` through the stored settings; raise MailFailure with Flexi's text.
+
+    `relay` (host, port) replaces the stored host and port, as a catch-all mail server on a test bench would.
+    """
     to_address = parse_address(recipient)
     if to_address is None:
         # Assumed: JavaMail's InternetAddress wording.
@@ -119,12 +123,23 @@ def send_test_mail(
     mode = stored.get("encryptionMode", "")
     port_text = stored.get("port", "")
     port = int(port_text) if port_text.isdigit() else DEFAULT_PORTS.get(mode, 25)
-    target = MailTarget(stored["host"], port, mode, timeout)
+    target = MailTarget(*(relay or (stored["host"], port)), mode, timeout)
     message, sender = compose(stored, recipient)
+    client = _SmtpClient(target, _tls_context(cafile))
     try:
-        _deliver(target, _tls_context(cafile), stored, message, sender, to_address.addr)
+        client.open()
+        client.ehlo_or_helo_if_needed()
+        if target.mode == "STARTTLS":
+            client.secure()
+        if stored.get("username") and client.has_extn("auth"):
+            # Like JavaMail: log in only when the server offers AUTH.
+            client.login_utf8(stored["username"], stored.get("password", ""))
+        client.send_message(message, from_addr=sender, to_addrs=[to_address.addr])
+        client.quit()
     except (ConnectFailure, TlsFailure, smtplib.SMTPException, OSError) as exc:
         raise MailFailure(java_exception(exc, target).flexi_text()) from None
+    finally:
+        client.close()
 
 
 def compose(stored: Mapping[str, str], recipient: str) -> tuple[EmailMessage, str]:
@@ -152,29 +167,6 @@ def _tls_context(cafile: str | None) -> ssl.SSLContext:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context
-
-
-def _deliver(
-    target: MailTarget,
-    context: ssl.SSLContext,
-    stored: Mapping[str, str],
-    message: EmailMessage,
-    sender: str,
-    recipient: str,
-) -> None:
-    client = _SmtpClient(target, context)
-    try:
-        client.open()
-        client.ehlo_or_helo_if_needed()
-        if target.mode == "STARTTLS":
-            client.secure()
-        if stored.get("username") and client.has_extn("auth"):
-            # Like JavaMail: log in only when the server offers AUTH.
-            client.login_utf8(stored["username"], stored.get("password", ""))
-        client.send_message(message, from_addr=sender, to_addrs=[recipient])
-        client.quit()
-    finally:
-        client.close()
 
 
 class _SmtpClient(smtplib.SMTP):
@@ -248,7 +240,7 @@ def java_exception(exc: BaseException, target: MailTarget) -> JavaException:
     if isinstance(exc, ConnectFailure):
         return JavaException(
             "com.sun.mail.util.MailConnectException",
-            f"Couldn't connect to host, port: {target.host}, {target.port}; timeout {target.timeout_ms}",
+            f"Couldn't connect to host, port: {target.host}, {target.port}; timeout {round(target.timeout * 1000)}",
             _socket_cause(exc.cause, target.host),
             messaging=True,
         )

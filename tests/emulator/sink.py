@@ -1,15 +1,7 @@
-"""`SmtpSink`: an aiosmtpd server on 127.0.0.1 that keeps every mail it receives, for assertions.
-
-Run alone with `python -m tests.emulator.sink --mode plain|starttls|tls [--auth user:pass]`.
-"""
+"""`SmtpSink`: an aiosmtpd server on 127.0.0.1 that keeps every mail it receives, for assertions."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import signal
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -264,50 +256,11 @@ def _received(server: SMTP, session: Session, envelope: Envelope) -> ReceivedMai
     )
 
 
-# command line
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.emulator.sink", description="SMTP sink that prints every mail it receives."
-    )
-    parser.add_argument("--mode", choices=MODES, default="plain")
-    parser.add_argument("--auth", metavar="USER:PASS", help="require AUTH with these credentials")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--lifetime", type=float, default=3600.0, help="stop by itself after this many seconds")
-    parser.add_argument("--cert-dir", help="where to write the CA (starttls/tls); a temporary directory by default")
-    parser.add_argument("--ready-file", help='write {"host", "port", "ca_path"} as JSON here once listening')
-    args = parser.parse_args(argv)
-    auth = tuple(args.auth.split(":", 1)) if args.auth else None
-    if auth is not None and len(auth) != 2:
-        parser.error("--auth needs USER:PASS")
-    done = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: done.set())
-    with SmtpSink(args.mode, auth, port=args.port, cert_dir=args.cert_dir, on_message=_print_mail) as sink:  # type: ignore[arg-type]
-        if args.ready_file:
-            write_ready_file(args.ready_file, {"host": sink.host, "port": sink.port, "ca_path": sink.ca_path})
-        print(f"SMTP sink ({args.mode}) listening on {sink.host}:{sink.port}", flush=True)
-        done.wait(args.lifetime)
-    return 0
-
-
-def write_ready_file(path: str, content: dict[str, Any]) -> None:
-    """Write atomically, so a poller never reads half a file."""
-    partial = f"{path}.partial"
-    with open(partial, "w", encoding="utf-8") as handle:
-        json.dump(content, handle)
-    os.replace(partial, path)
-
-
-def _print_mail(mail: ReceivedMail) -> None:
+def print_mail(mail: ReceivedMail) -> None:
+    """One received mail, for a person watching the terminal."""
     stamp = time.strftime("%H:%M:%S")
     print(
         f"[{stamp}] mail from {mail.mail_from} to {', '.join(mail.rcpt_tos)} "
         f"(tls={mail.tls}, auth={mail.auth_login})\n  Subject: {mail.subject}\n  {mail.body}",
         flush=True,
     )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -43,7 +43,7 @@ def normalise_fields(fields: Mapping[str, object]) -> dict[str, str]:
 
 
 class EmulatorState:
-    """Thread-safe store behind the HTTP routes.
+    """Thread-safe store behind the HTTP routes (EmulatorOptions checked its arguments).
 
     With scope "server" every company shares one settings record (our assumed default: the desktop menu treats
     SMTP as a server setting); with scope "company" each company has its own.
@@ -58,10 +58,6 @@ class EmulatorState:
         scope: str = "server",
         initial: Mapping[str, object] | None = None,
     ) -> None:
-        if not companies:
-            raise ValueError("at least one company is needed")
-        if scope not in ("server", "company"):
-            raise ValueError(f"scope must be 'server' or 'company', not {scope!r}")
         self.companies = tuple(companies)
         self.scope = scope
         self._users = dict(users)

@@ -1,15 +1,14 @@
 """The control endpoint that lets the target playbooks set up scenarios and observe their effects.
 
-The emulators and SMTP sinks live in the pytest process; the playbooks run in ``ansible-playbook`` subprocesses.
-The endpoint is mounted on the main emulator under ``/_lab`` (no Flexi path: those requests are not logged, take
-no queued fault and need no credentials). A playbook task calls it through the ``ansible.builtin.url`` lookup to
-start a scenario
-(reset every emulator and sink, store settings, queue faults) or to read what happened (the emulator's request
-log, the stored settings, the mail each sink received). Passwords never leave the process: stored settings are
-reported as ``password_set`` and ``password_is_smtp_password`` only.
+The emulators and SMTP sinks live in the lab process (``lab.py``); the playbooks run in ``ansible-playbook``
+processes. The endpoint is mounted on the main emulator under ``/_lab`` (no Flexi path: those requests are not
+logged, take no queued fault and need no credentials). A playbook task calls it through the ``ansible.builtin.url``
+lookup to start a scenario (reset every emulator and sink, store settings, queue faults) or to read what happened
+(the emulator's request log, the stored settings, the mail each sink received). Passwords never leave the
+process: stored settings are reported as ``password_set`` and ``password_is_smtp_password`` only.
 
-Every request an emulator answered is kept across scenario resets, so the driver can assert on a whole run, e.g.
-"a --check run wrote nothing and sent no test mail".
+Every request an emulator answered is kept across scenario resets, so /verify can tell what a whole run did, e.g.
+"a --check run wrote nothing and sent no test mail", and whether any secret the lab knows showed in its output.
 """
 
 from __future__ import annotations
@@ -17,8 +16,9 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,6 +27,7 @@ from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorServer
 from tests.emulator.sink import ReceivedMail, SmtpSink
 from tests.emulator.state import RecordedRequest
+from tests.support.secrets import output_forms
 
 PREFIX = "/_lab"
 MAIL_WAIT_SECONDS = 10.0
@@ -52,7 +53,13 @@ class LoggedRequest:
 class ControlEndpoint:
     """Answers /scenario and /observe for the named emulators and sinks, mounted on one of the emulators."""
 
-    def __init__(self, emulators: Mapping[str, EmulatorServer], sinks: Mapping[str, SmtpSink], smtp_password: str):
+    def __init__(
+        self,
+        emulators: Mapping[str, EmulatorServer],
+        sinks: Mapping[str, SmtpSink],
+        smtp_password: str,
+        secrets_in_use: Sequence[str] = (),
+    ):
         self.emulators = dict(emulators)
         self.sinks = dict(sinks)
         self._smtp_password = smtp_password
@@ -60,6 +67,8 @@ class ControlEndpoint:
         self.stored_password = f"stored-before-{secrets.token_hex(8)}"
         self._lock = threading.Lock()
         self._history: list[LoggedRequest] = []
+        self._verified = 0  # how many requests of all_requests() an earlier /verify has accounted for
+        self._secrets = (*secrets_in_use, self.stored_password)
 
     def mount_on(self, server: EmulatorServer) -> str:
         """Serve the endpoint from `server` under PREFIX; return its URL (the playbooks' ``control_url``)."""
@@ -70,7 +79,7 @@ class ControlEndpoint:
         """GET /scenario?spec=JSON and GET /observe?spec=JSON (GET, so the playbooks can use the url lookup, which
         runs on the controller and costs no module run). A failure answers 400 with the reason as status text,
         which the lookup shows."""
-        operations = {"/scenario": self.scenario, "/observe": self.observe}
+        operations = {"/scenario": self.scenario, "/observe": self.observe, "/verify": self.verify}
         target = urlsplit(request.target)
         try:
             if request.method != "GET":
@@ -91,7 +100,7 @@ class ControlEndpoint:
         ]
         return archived + current
 
-    # the two operations
+    # the operations
 
     def scenario(
         self,
@@ -115,10 +124,11 @@ class ControlEndpoint:
                         each.state.store(company, **fields)
         for sink in self.sinks.values():
             sink.clear()
-        for company, fields in _by_company(server, stored or {}).items():
-            if "password_set" in fields:
-                fields["password"] = self.stored_password if fields.pop("password_set") else ""
-            server.state.store(company, **fields)
+        fields = dict(stored or {})
+        if "password_set" in fields:
+            fields["password"] = self.stored_password if fields.pop("password_set") else ""
+        if fields:
+            server.state.store(server.state.companies[0], **fields)
         for fault in faults or ():
             server.inject(Fault(**fault))
         return {"emulator": emulator, "url": server.url}
@@ -128,12 +138,24 @@ class ControlEndpoint:
         for sink_name, count in (wait or {}).items():
             self.sinks[sink_name].wait_for(count, MAIL_WAIT_SECONDS)
         server = self.emulators[emulator]
-        companies = {company: self._stored(server, company) for company in server.state.companies}
         return {
             "requests": [_request_json(request) for request in server.requests],
-            "stored": companies[server.state.companies[0]],
-            "companies": companies,
+            "stored": self._stored(server, server.state.companies[0]),
             "mail": {name: [_mail_json(mail) for mail in sink.messages] for name, sink in self.sinks.items()},
+        }
+
+    def verify(self, log: str) -> dict:
+        """What the run that printed the file ``log`` did since the last /verify: its writes and test mail requests,
+        and the names of the secrets (never the secrets) that show in the file in any spelling."""
+        requests = self.all_requests()
+        since, self._verified = requests[self._verified :], len(requests)
+        text = Path(log).read_text(encoding="utf-8", errors="replace")
+        shown = [n for n, secret in enumerate(self._secrets, 1) if any(map(text.__contains__, output_forms(secret)))]
+        return {
+            "requests": len(since),
+            "writes": sum(request.is_write for request in since),
+            "test_mails": sum(request.is_test_mail for request in since),
+            "secrets_shown": [f"secret #{n}" for n in shown],
         }
 
     def _stored(self, server: EmulatorServer, company: str) -> dict[str, Any]:
@@ -144,14 +166,6 @@ class ControlEndpoint:
             "password_set": bool(password),
             "password_is_smtp_password": password == self._smtp_password,
         }
-
-
-def _by_company(server: EmulatorServer, stored: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """``stored`` is either the fields of the first company or ``{company: fields}`` for several."""
-    companies = server.state.companies
-    if stored and all(key in companies for key in stored):
-        return {company: dict(fields) for company, fields in stored.items()}
-    return {companies[0]: dict(stored)} if stored else {}
 
 
 def _request_json(request: RecordedRequest) -> dict[str, Any]:

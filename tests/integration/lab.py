@@ -1,32 +1,31 @@
-"""The test lab of one ``ansible-playbook`` run: emulators, SMTP sinks, the control endpoint and the extra vars.
+"""The lab the integration targets run against: emulators, SMTP sinks and the control endpoint, in one process.
 
-Every run gets a lab of its own, so runs can go in parallel and each run's request log is its own.
+``python -m tests.integration.lab STATE_DIR`` (what the ``setup_emulator`` target runs, from the collection root)
+starts the lab in the background unless one is running for STATE_DIR already, and returns once it listens. The lab
+writes ``STATE_DIR/vars.json`` (addresses, credentials; what the targets load) and stops by itself when the
+ansible-test (else ansible-playbook) process that started it ends, or after LIFETIME seconds at the latest.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
-from tests.integration.control import ControlEndpoint, LoggedRequest
-from tests.support.ansible import (
-    MATRIX_ANSIBLE_BIN,
-    PlaybookRun,
-    clean_ansible_environment,
-    module_host_vars,
-    run_ansible_playbook,
-)
+from tests.integration.control import ControlEndpoint
+from tests.support.ansible import clean_ansible_environment
 from tests.support.network import closed_port
 
-HERE = Path(__file__).resolve().parent
-
+LIFETIME = 3600  # seconds
 COMPANY = "demo_s_r_o_"
-SECOND_COMPANY = "second_s_r_o_"
 API_USER = "admin"
 API_PASSWORD = "Api-s3cret%&<\"'>:x"
 LIMITED_USER = "clerk"
@@ -35,19 +34,12 @@ WRONG_API_PASSWORD = "Wrong-api-s3cret"
 SMTP_USER = "flexi@example.com"
 SMTP_PASSWORD = "Smtp-s3cret%&<\"pässwörd'> $x;"
 WRONG_SMTP_PASSWORD = "Wrong-smtp-s3cret"
+SECRETS = (API_PASSWORD, LIMITED_PASSWORD, WRONG_API_PASSWORD, SMTP_PASSWORD, WRONG_SMTP_PASSWORD)
 
-# Name -> EmulatorOptions overrides: the main emulator, TLS, and one per assumed variant of docs/flexi-api.md.
+# Name -> EmulatorOptions overrides.
 EMULATORS = {
     "main": {},
     "tls": {"tls": True},
-    "write_200": {"write_status": 200},
-    "error_500": {"error_status": 500},
-    "shape_errors": {"error_shape": "errors"},
-    "shape_result_error": {"error_shape": "result-error"},
-    "shape_bare_message": {"error_shape": "bare-message"},
-    "mail_winstrom": {"test_mail_body": "winstrom"},
-    "unset_absent": {"unset_fields": "absent"},
-    "company_scope": {"smtp_scope": "company", "companies": (COMPANY, SECOND_COMPANY)},
 }
 # Name -> SmtpSink arguments; "auth" demands AUTH with the SMTP password.
 SINKS = {
@@ -58,86 +50,22 @@ SINKS = {
 }
 
 
-@dataclass(frozen=True)
-class Lab:
-    """Everything one playbook run talks to, and the folder it keeps its files in."""
-
-    control: ControlEndpoint
-    vars_file: Path
-    workdir: Path
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Every secret the run may use; none may ever show in its output."""
-        return (
-            API_PASSWORD,
-            LIMITED_PASSWORD,
-            WRONG_API_PASSWORD,
-            SMTP_PASSWORD,
-            WRONG_SMTP_PASSWORD,
-            self.control.stored_password,
-        )
-
-    def writes(self) -> list[LoggedRequest]:
-        return [request for request in self.control.all_requests() if request.is_write]
-
-    def test_mails(self) -> list[LoggedRequest]:
-        return [request for request in self.control.all_requests() if request.is_test_mail]
-
-    def run_target(
-        self, target: str, check: bool = False, verbosity: int = 0, tasks_from: str = "main", direct: bool = True
-    ) -> PlaybookRun:
-        """Run roles/ROLE/tasks/TASKS_FROM.yml through play_role.yml; --check adds --diff.
-
-        ``direct=False`` runs the modules as separate processes (``abraflexi_direct_execution=false``).
-        """
-        arguments = [
-            "-i",
-            "localhost,",
-            str(HERE / "play_role.yml"),
-            "-e",
-            f"@{self.vars_file}",
-            "-e",
-            f"integration_target={target}",
-            "-e",
-            f"integration_tasks_from={tasks_from}",
-        ]
-        if check:
-            arguments += ["--check", "--diff"]
-        if not direct:
-            arguments += ["-e", "abraflexi_direct_execution=false"]
-        if verbosity:
-            arguments.append("-" + "v" * verbosity)
-        return run_ansible_playbook(
-            arguments, self.workdir, ansible_environment(self.workdir), ansible_bin=MATRIX_ANSIBLE_BIN
-        )
-
-
-@contextmanager
-def running_lab(workdir: Path) -> Iterator[Lab]:
-    """Start the sinks and the emulators (trusting the sinks' CAs for test mails); mount the control endpoint on
-    the main emulator."""
+def serve(state: Path, watched: int, ready_fd: int) -> None:
+    """Start everything, write STATE/vars.json, report on ready_fd, and serve until ``watched`` ends."""
     with ExitStack() as stack:
         sinks = {name: stack.enter_context(SmtpSink(**arguments)) for name, arguments in SINKS.items()}
         # Flexi trusts one CA file for its test mails; each sink has its own throw-away CA, so trust them all.
-        sink_cas = workdir / "sink-cas.pem"
+        sink_cas = state / "sink-cas.pem"
         sink_cas.write_text("".join(Path(sink.ca_path).read_text() for sink in sinks.values() if sink.ca_path))
-        common = {
-            "users": {API_USER: API_PASSWORD},
-            "limited_users": {LIMITED_USER: LIMITED_PASSWORD},
-            "smtp_cafile": str(sink_cas),
-        }
+        common = {"users": {API_USER: API_PASSWORD}, "limited_users": {LIMITED_USER: LIMITED_PASSWORD}}
         emulators = {
-            name: stack.enter_context(EmulatorServer(EmulatorOptions(**{**common, **overrides})))
-            for name, overrides in EMULATORS.items()
+            name: stack.enter_context(EmulatorServer(EmulatorOptions(**common, smtp_cafile=str(sink_cas), **extra)))
+            for name, extra in EMULATORS.items()
         }
-        control = ControlEndpoint(emulators, sinks, SMTP_PASSWORD)
-        control_url = control.mount_on(emulators["main"])
-        extra_vars = {
-            **module_host_vars(),
-            "control_url": control_url,
+        control = ControlEndpoint(emulators, sinks, SMTP_PASSWORD, SECRETS)
+        lab_vars = {
+            "control_url": control.mount_on(emulators["main"]),
             "flexi_company": COMPANY,
-            "flexi_second_company": SECOND_COMPANY,
             "flexi_username": API_USER,
             "flexi_password": API_PASSWORD,
             "flexi_limited_username": LIMITED_USER,
@@ -149,12 +77,91 @@ def running_lab(workdir: Path) -> Iterator[Lab]:
             "emulators": {name: {"url": server.url, "ca_path": server.ca_path} for name, server in emulators.items()},
             "sinks": {name: {"host": sink.host, "port": sink.port} for name, sink in sinks.items()},
             "closed_port": closed_port(),
+            "lab_pid": os.getpid(),
         }
-        vars_file = workdir / "vars.json"
-        vars_file.write_text(json.dumps(extra_vars), encoding="utf-8")
-        yield Lab(control, vars_file, workdir)
+        (state / "vars.json").write_text(json.dumps(lab_vars), encoding="utf-8")
+        os.write(ready_fd, b"ready\n")
+        os.close(ready_fd)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as at the end: servers closed, files removed
+        for _second in range(LIFETIME):
+            time.sleep(1)
+            if watched and not _alive(watched):
+                break
+
+
+def start(state: Path) -> None:
+    """Start a lab for STATE in the background unless one runs already; return when it listens."""
+    state.mkdir(parents=True, exist_ok=True)
+    vars_file = state / "vars.json"
+    if vars_file.exists() and _is_lab(json.loads(vars_file.read_text(encoding="utf-8"))["lab_pid"]):
+        return
+    vars_file.unlink(missing_ok=True)
+    read_end, write_end = os.pipe()
+    with open(state / "lab.log", "ab") as log:
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.lab", str(state), "--serve", str(_owner()), str(write_end)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            pass_fds=(write_end,),
+            start_new_session=True,
+        )
+    os.close(write_end)
+    with os.fdopen(read_end) as ready:
+        if ready.readline() != "ready\n":
+            sys.exit(f"the lab did not start; see {state / 'lab.log'}")
+
+
+def _owner() -> int:
+    """The outermost ancestor running ansible-test, else ansible-playbook: the lab lives as long."""
+    found: dict[str, int] = {}
+    pid = os.getppid()
+    while pid > 1:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            break
+        for tool in ("ansible-test", "ansible-playbook"):
+            if tool in command:
+                found[tool] = pid
+        pid = parent
+    return found.get("ansible-test") or found.get("ansible-playbook") or 0  # 0: none found (no /proc), watch none
+
+
+def _is_lab(pid: int) -> bool:
+    """Whether ``pid`` is a lab still serving (not a process that took over the number of one that ended)."""
+    try:
+        return b"tests.integration.lab" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def ansible_environment(workdir: Path) -> dict[str, str]:
     """The environment of an ansible-playbook run: deterministic output, no user config, nothing from ABRAFLEXI_*."""
-    return clean_ansible_environment(workdir, ANSIBLE_ROLES_PATH=str(HERE / "roles"), ANSIBLE_PIPELINING="1")
+    return clean_ansible_environment(workdir, ANSIBLE_PIPELINING="1")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.integration.lab", description=__doc__.splitlines()[0])
+    parser.add_argument("state", type=Path, help="folder for vars.json and lab.log")
+    parser.add_argument("--serve", nargs=2, type=int, metavar=("WATCHED_PID", "READY_FD"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.state, *args.serve)
+    else:
+        start(args.state)
+
+
+if __name__ == "__main__":
+    main()

@@ -23,17 +23,17 @@ def spec_of() -> Callable[[str], dict[str, Any]]:
     return spec
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_api_password_is_no_log(spec_of, name):
-    assert spec_of(name)["password"]["no_log"] is True
-
-
-def test_smtp_password_is_no_log(spec_of):
-    assert spec_of("flexi_smtp")["smtp_password"]["no_log"] is True
-
-
-def test_update_password_is_declared_not_secret(spec_of):
-    assert spec_of("flexi_smtp")["update_password"]["no_log"] is False
+@pytest.mark.parametrize(
+    ("name", "option", "no_log"),
+    [
+        ("flexi_smtp", "password", True),
+        ("flexi_smtp_info", "password", True),
+        ("flexi_smtp", "smtp_password", True),
+        ("flexi_smtp", "update_password", False),
+    ],
+)
+def test_both_passwords_are_no_log_and_update_password_is_declared_not_secret(spec_of, name, option, no_log):
+    assert spec_of(name)[option]["no_log"] is no_log
 
 
 @pytest.mark.parametrize("name", MODULES)

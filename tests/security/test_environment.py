@@ -1,33 +1,10 @@
 """The environment of the host running a module changes only what the user asked it to.
 
-http_proxy / https_proxy / no_proxy are honoured (as ansible.builtin.uri does) unless use_proxy is false;
-all_proxy, ~/.netrc and REQUESTS_CA_BUNDLE, which requests alone would also read, never are.
+~/.netrc and REQUESTS_CA_BUNDLE, which requests alone would also read, never are (the proxy variables:
+tests/unit/plugins/modules/test_proxy_and_path.py).
 """
 
 from __future__ import annotations
-
-import pytest
-
-PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
-
-
-@pytest.mark.parametrize(
-    ("variable", "use_proxy"),
-    [("ALL_PROXY", True), ("all_proxy", True), ("HTTP_PROXY", False), ("http_proxy", False)],
-)
-def test_proxy_variables_are_ignored_unless_asked_for(
-    emulator, run_module, module_args, forward_proxy, monkeypatch, variable, use_proxy
-):
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv(variable, forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", {**module_args, "use_proxy": use_proxy})
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
-    assert [request.user for request in emulator.requests] == ["admin"]
 
 
 def test_netrc_cannot_add_credentials(emulator, run_module, tmp_path, monkeypatch):

@@ -89,7 +89,9 @@ def args_for(url: str, **options: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_read_answer_is_refused_before_parsing(flexi_reading, run_module, local_file, canary, name):
+def test_hostile_read_answer_is_refused_before_parsing_reading_no_file_and_no_network(
+    flexi_reading, run_module, local_file, canary, name
+):
     flexi = flexi_reading(hostile_documents(local_file, canary.url)[name])
 
     result = run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
@@ -97,23 +99,7 @@ def test_hostile_read_answer_is_refused_before_parsing(flexi_reading, run_module
     assert result["failed"] is True
     assert result["msg"].endswith(f", but {DTD_REFUSED}.")
     assert [request.method for request in flexi.requests] == ["GET"]
-
-
-@pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_answer_never_reads_a_local_file(flexi_reading, run_module, local_file, canary, name):
-    flexi = flexi_reading(hostile_documents(local_file, canary.url)[name])
-
-    run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
-
     assert FILE_CONTENT not in run_module.outputs[-1]
-
-
-@pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_answer_never_contacts_the_network(flexi_reading, run_module, local_file, canary, name):
-    flexi = flexi_reading(hostile_documents(local_file, canary.url)[name])
-
-    run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
-
     assert canary.connections_accepted == 0
 
 
@@ -149,15 +135,6 @@ def test_xinclude_is_not_processed(flexi_reading, run_module, local_file, canary
     assert canary.connections_accepted == 0
 
 
-def test_entity_expansion_bomb_is_refused(flexi_reading, run_module):
-    flexi = flexi_reading(BILLION_LAUGHS)
-
-    result = run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
-
-    assert result["msg"] == f"Flexi answered HTTP 200 to GET {flexi.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}."
-    assert len(result["response"]) < 2100  # trimmed; an expanded entity would be ~3 GB
-
-
 def test_entity_expansion_bomb_in_an_error_answer_yields_no_message(flexi_reading, run_module):
     flexi = flexi_reading(BILLION_LAUGHS, status=500)
 
@@ -183,16 +160,6 @@ def test_hostile_write_answer_is_refused_and_the_outcome_called_unknown(
     )
 
 
-def test_huge_answer_is_refused(flexi_reading, run_module):
-    huge = b"<nastaveni-smtp><host>" + b"a" * (2 * 1024 * 1024) + b"</host></nastaveni-smtp>"
-    flexi = flexi_reading(huge)
-
-    result = run_module("flexi_smtp_info", args_for(flexi.url))
-
-    assert result["msg"].endswith(", but the answer is larger than 1048576 bytes, far more than a Flexi document.")
-    assert len(result["response"]) < 2100
-
-
 def test_endless_answer_is_cut_off(emulator_factory, run_module):
     # Chunked, without Content-Length and without end: the client must stop reading on its own.
     flexi = emulator_factory()
@@ -201,16 +168,6 @@ def test_endless_answer_is_cut_off(emulator_factory, run_module):
     result = run_module("flexi_smtp_info", args_for(flexi.url))
 
     assert result["msg"].endswith(", but the answer is larger than 1048576 bytes, far more than a Flexi document.")
-
-
-def test_deeply_nested_answer_is_refused(flexi_reading, run_module):
-    deep = b"<nastaveni-smtp>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</nastaveni-smtp>"
-    flexi = flexi_reading(deep)
-
-    result = run_module("flexi_smtp_info", args_for(flexi.url))
-
-    assert result["failed"] is True
-    assert "but the answer is not well-formed XML (Excessive depth in document" in result["msg"]
 
 
 def test_wide_answer_within_the_size_limit_is_read(flexi_reading, run_module):

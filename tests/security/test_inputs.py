@@ -1,7 +1,7 @@
 """Bad input is refused before any request, with a message that says what is wrong; odd input is normalised.
 
-Completes tests/unit/plugins/modules/test_flexi_smtp.py (port 0 and 65536, two senders, a missing '>', a blank
-host, a URL without scheme, company '..', lower-case encryption_mode are covered there).
+One case per option proves the module checks it before any request; every message of each check is proved once by
+the checks' unit tests (tests/unit/plugins/module_utils/test_validation.py, test_connection.py, test_properties.py).
 """
 
 from __future__ import annotations
@@ -20,21 +20,15 @@ SMTP_PATH = "/nastaveni/smtp"
     [
         ({"port": "abc"}, "argument 'port' is of type str and we were unable to convert to int"),
         ({"port": -1}, "port must be between 1 and 65535, got -1."),
-        ({"host": ""}, "host must not be empty; leave the option out to keep the stored value."),
         ({"host": "smtp.example.com\r\nRCPT TO:<x@evil.example>"}, "host must not contain control characters"),
         ({"smtp_username": "user\x00name"}, "smtp_username must not contain control characters"),
-        ({"default_from": "Jméno Příjmení uzivatel@domena.cz>"}, "(the '>' has no opening '<')"),
-        ({"test_email": "IT <it@example.com>"}, "test_email must be exactly one address, 'user@domain'"),
         ({"test_email": "it@exa\u2028mple.com"}, "test_email must not contain control characters"),
         ({"default_from": "Jméno\u2028Příjmení <uzivatel@domena.cz>"}, "default_from must not contain control"),
-        ({"port": True}, "port must be a whole number between 1 and 65535, not a boolean"),
         ({"timeout": True}, "timeout must be a whole number of seconds, at least 1; got True."),
         ({"url": "https://exa mple.com"}, "url names a host that is not a valid host name or address"),
         ({"encryption_mode": "starttls"}, "value of encryption_mode must be one of: NEVER, STARTTLS, TLS, SSL"),
         ({"update_password": "yes"}, "value of update_password must be one of: on_create, always"),
-        ({"url": "https://flexi.example.com:5434/c/demo_s_r_o_"}, "not a company URL"),
         ({"company": ""}, "company must be the company's database identifier"),
-        ({"timeout": 0}, "timeout must be a whole number of seconds, at least 1; got 0."),
         ({"ca_path": "/nonexistent/ca.pem"}, "ca_path '/nonexistent/ca.pem' is not a file"),
     ],
     ids=lambda value: json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else "",
@@ -54,16 +48,12 @@ def test_bad_input_fails_with_a_clear_message_before_any_request(emulator, run_m
         {"smtp_username": "user\uffffname"},
         {"default_from": "Jméno\x0bPříjmení <uzivatel@domena.cz>"},
         {"smtp_password": "pass\x00word"},
-        {"smtp_password": "pass\x1bword"},
-        {"smtp_password": "pass\uffffword"},
     ],
     ids=[
         "host U+FFFE",
         "username U+FFFF",
         "default_from vertical tab",
         "password NUL",
-        "password ESC",
-        "password U+FFFF",
     ],
 )
 def test_text_xml_cannot_carry_is_refused_before_any_request(emulator, run_module, module_args, options):
@@ -84,40 +74,28 @@ def test_refused_password_is_not_echoed(emulator, run_module, module_args):
     assert "Tail" not in json.dumps(result)
 
 
-def test_url_with_credentials_is_refused_without_showing_them(emulator, run_module, module_args):
-    url = emulator.url.replace("://", "://admin:Url-Secret%25pw@")
-
-    result = run_module("flexi_smtp", {**module_args, "url": url})
-
-    assert result["msg"] == "url must not contain credentials; give them in username and password instead."
-    assert "Url-Secret" not in run_module.outputs[-1]
-    assert emulator.requests == []
-
-
 @pytest.mark.parametrize(
-    "password",
-    ["S3c/retPw", "S3c#retPw", "S3c?retPw", "S3c@ret/Pw", "S3c/ret@Pw#x"],
-)
-def test_password_in_url_with_a_raw_delimiter_never_shows(emulator, run_module, module_args, password):
-    url = emulator.url.replace("://", f"://admin:{password}@")
+    ("credentials", "secret"),
+    [
+        ("admin:Url-Secret%25pw@", "Url-Secret"),
+        *((f"admin:{password}@", password) for password in ("S3c/retPw", "S3c#retPw", "S3c?retPw", "S3c@ret/Pw")),
+        ("admin:S3c/ret@Pw#x@", "S3c/ret@Pw#x"),
+    ],
+)  # fmt: skip
+def test_url_with_credentials_is_refused_without_showing_them(emulator, run_module, module_args, credentials, secret):
+    url = emulator.url.replace("://", f"://{credentials}")
 
     result = run_module("flexi_smtp", {**module_args, "url": url})
 
     assert result["msg"] == "url must not contain credentials; give them in username and password instead."
-    assert password not in run_module.outputs[-1]
-    assert password.split("/")[0].split("#")[0].split("?")[0] not in run_module.outputs[-1]
+    assert secret not in run_module.outputs[-1]
+    assert secret.split("/")[0].split("#")[0].split("?")[0] not in run_module.outputs[-1]
     assert emulator.requests == []
 
 
-def test_unparsable_url_with_credentials_is_refused_without_showing_them(emulator, run_module, module_args):
-    result = run_module("flexi_smtp", {**module_args, "url": "https://admin:Url-Secret@[::1:5434"})
-
-    assert result["msg"] == "url must not contain credentials; give them in username and password instead."
-    assert "Url-Secret" not in run_module.outputs[-1]
-
-
-def test_url_with_credentials_but_no_scheme_is_refused_without_showing_them(emulator, run_module, module_args):
-    result = run_module("flexi_smtp", {**module_args, "url": "admin:Url-Secret@flexi.example.com"})
+@pytest.mark.parametrize("url", ["https://admin:Url-Secret@[::1:5434", "admin:Url-Secret@flexi.example.com"])
+def test_url_with_credentials_that_cannot_be_parsed_is_refused_without_showing_them(run_module, module_args, url):
+    result = run_module("flexi_smtp", {**module_args, "url": url})
 
     assert result["msg"] == "url must not contain credentials; give them in username and password instead."
     assert "Url-Secret" not in run_module.outputs[-1]

@@ -1,6 +1,7 @@
 """No secret ever shown: every scenario through the real ansible-playbook at -vvv --diff.
 
-One playbook runs every scenario as a task (success with a delivered test mail, check mode, diff, no change, the
+The API and SMTP passwords come from Ansible Vault, as the recipe of docs/security.md keeps them. One playbook runs
+every scenario as a task (success with a delivered test mail, check mode, diff, no change, the
 info module, and every failure: Flexi's errors, proxy pages, broken answers, network and TLS failures, bad input,
 a server echoing what it received). Each failure scenario has its own emulator with a lasting fault, so the
 scenarios cannot disturb each other. The passwords contain %, &, <, ", ' and non-ASCII characters; none of them
@@ -11,17 +12,20 @@ stdout, stderr, the ansible log, or the registered results (diffs included).
 from __future__ import annotations
 
 import socket
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.emulator.documents import XML_TYPE
 from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
-from tests.security.playbook import PlaybookRun, run_playbook, save_results_task
+from tests.security.playbook import PlaybookRun, ansible_environment, run_playbook, save_results_task
+from tests.security.test_echoed_secrets import ECHOES
+from tests.support.ansible import ANSIBLE_BIN
 from tests.support.secrets import basic_auth_tokens, leaks, leaks_in, smtp_auth_tokens, spellings, spellings_twice
 
 pytestmark = pytest.mark.integration
@@ -132,14 +136,7 @@ SCENARIOS = {
 }
 
 # A server error quoting the whole request, Authorization header and body included ({request}, XML-escaped).
-ECHO = Fault(
-    "raw",
-    status=400,
-    body="<winstrom><success>false</success><message>{request}</message></winstrom>",
-    content_type=XML_TYPE,
-    spelling="xml",
-    times=None,
-)
+ECHO = replace(ECHOES["Flexi message quoting the request"], times=None)
 
 # Emulators by name: EmulatorOptions overrides and lasting faults.
 EMULATORS: dict[str, tuple[dict[str, Any], tuple[Fault, ...]]] = {
@@ -184,6 +181,31 @@ def every_secret_spelling() -> dict[str, str]:
     return forms
 
 
+def vault_file(workdir: Path, secrets: dict[str, str]) -> tuple[Path, str]:
+    """Each secret as a vaulted string (``ansible-vault encrypt_string --stdin-name``) in one vars file; the file
+    and the --vault-id that opens it."""
+    password_file = workdir / "vault-password"
+    password_file.write_text("correct horse battery staple\n", encoding="utf-8")
+    password_file.chmod(0o600)
+    vault_id = f"flexi@{password_file}"
+    encrypted = [
+        subprocess.run(
+            [str(ANSIBLE_BIN / "ansible-vault"), "encrypt_string", "--vault-id", vault_id, "--stdin-name", name],
+            input=value,
+            capture_output=True,
+            text=True,
+            env=ansible_environment(workdir),
+            cwd=workdir,
+            timeout=120,
+            check=True,
+        ).stdout
+        for name, value in secrets.items()
+    ]
+    path = workdir / "vault.yml"
+    path.write_text("".join(encrypted), encoding="utf-8")
+    return path, vault_id
+
+
 def test_every_secret_and_token_is_among_the_checked_spellings():
     checked = set(every_secret_spelling().values())
 
@@ -213,6 +235,7 @@ class SecretsRun:
     run: PlaybookRun
     servers: dict[str, EmulatorServer]
     sink: SmtpSink
+    vault_text: str
 
 
 @pytest.fixture(scope="module")
@@ -240,12 +263,11 @@ def secrets_run(tmp_path_factory) -> Iterator[SecretsRun]:
                 + [save_results_task(list(SCENARIOS), results_file)],
             }
         ]
+        vault, vault_id = vault_file(workdir, {"api_password": API_PASSWORD, "smtp_password": SMTP_PASSWORD})
         extra_vars = {
             "servers": {name: {"url": server.url, "ca_path": server.ca_path} for name, server in servers.items()},
-            "api_password": API_PASSWORD,
             "wrong_api_password": WRONG_API_PASSWORD,
             "limited_password": LIMITED_PASSWORD,
-            "smtp_password": SMTP_PASSWORD,
             "wrong_smtp_password": WRONG_SMTP_PASSWORD,
             "url_with_credentials": servers["stored"].url.replace("://", f"://{API_USER}:{URL_PASSWORD}@"),
             "sink_host": sink.host,
@@ -253,9 +275,11 @@ def secrets_run(tmp_path_factory) -> Iterator[SecretsRun]:
             "closed_port": closed_port(),
         }
 
-        run = run_playbook(workdir, plays, extra_vars, options=("-vvv", "--diff"), results_file=results_file)
+        options = ("-vvv", "--diff", "--vault-id", vault_id, "-e", f"@{vault}")
 
-        yield SecretsRun(run, servers, sink)
+        run = run_playbook(workdir, plays, extra_vars, options=options, results_file=results_file)
+
+        yield SecretsRun(run, servers, sink, vault.read_text(encoding="utf-8"))
     finally:
         for server in servers.values():
             server.stop()
@@ -280,8 +304,14 @@ def test_scenario_had_its_expected_outcome(secrets_run, name):
     assert "module_stderr" not in outcome
 
 
+def test_vault_file_holds_no_password_in_clear(secrets_run):
+    assert secrets_run.vault_text.count("$ANSIBLE_VAULT;1.2;AES256;flexi") == 2
+    assert leaks(secrets_run.vault_text, every_secret_spelling()) == []
+
+
 def test_secrets_really_travelled(secrets_run):
-    # Absence proves nothing unless the passwords were in play: Flexi stored them and the sink logged in with one.
+    # Absence proves nothing unless the passwords were in play: Flexi stored them (the vaulted SMTP password among
+    # them) and the sink logged in with one.
     (mail,) = secrets_run.sink.messages
 
     assert mail.auth_login == SMTP_USER

@@ -15,25 +15,6 @@ from tests.support.collection import install
 
 ANSIBLE_BIN = Path(sys.executable).parent
 ANSIBLE_PLAYBOOK = ANSIBLE_BIN / "ansible-playbook"
-# `make test` runs the integration targets again with other ansible-core versions and module-side Pythons (its
-# version matrix): TEST_ANSIBLE_BIN names the bin folder of a venv with another ansible-core, TEST_MODULE_PYTHON
-# another interpreter for the modules. Unset, both are those of the venv running the tests.
-MATRIX_ANSIBLE_BIN = Path(os.environ.get("TEST_ANSIBLE_BIN") or ANSIBLE_BIN).absolute()
-MODULE_PYTHON = str(Path(os.environ.get("TEST_MODULE_PYTHON") or sys.executable).absolute())
-
-
-def module_host_vars() -> dict[str, object]:
-    """Variables that make the modules run on MODULE_PYTHON.
-
-    Given a TEST_MODULE_PYTHON, direct execution in the controller process is switched off as well, so the modules
-    really run on that interpreter.
-    """
-    host_vars: dict[str, object] = {"ansible_python_interpreter": MODULE_PYTHON}
-    if os.environ.get("TEST_MODULE_PYTHON"):
-        host_vars["abraflexi_direct_execution"] = False
-    return host_vars
-
-
 RUN_TIMEOUT = 600  # seconds; a generous bound on shared CI machines, never reached by a healthy run
 
 
@@ -75,10 +56,9 @@ def run_ansible_playbook(
     results_file: Path | None = None,
     timeout: float = RUN_TIMEOUT,
     cwd: Path | None = None,
-    ansible_bin: Path = ANSIBLE_BIN,
 ) -> PlaybookRun:
     """Run ``ansible-playbook ARGUMENTS`` in cwd or workdir (default environment: ``clean_ansible_environment``)."""
-    command = (str(ansible_bin / "ansible-playbook"), *arguments)
+    command = (str(ANSIBLE_PLAYBOOK), *arguments)
     env = dict(environment) if environment is not None else clean_ansible_environment(workdir)
     completed = subprocess.run(
         command, capture_output=True, text=True, env=env, cwd=cwd or workdir, timeout=timeout, check=False

@@ -1,8 +1,9 @@
-"""Fixtures for the unit tests: canned Flexi answers read from tests/unit/fixtures/."""
+"""Fixtures for the unit tests: canned Flexi answers read from tests/unit/fixtures/, and one emulator for the
+session (each test gets it reset: default settings, no requests logged, no faults queued)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from tests.support.collection import install
 
 install()
+
+from tests.emulator.server import EmulatorOptions, EmulatorServer  # noqa: E402  (after the collection is importable)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -22,3 +25,16 @@ def flexi_answer() -> Callable[[str], bytes]:
         return (FIXTURES / name).read_bytes()
 
     return load
+
+
+@pytest.fixture(scope="session")
+def session_emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(EmulatorOptions()) as server:
+        yield server
+
+
+@pytest.fixture
+def emulator(session_emulator: EmulatorServer) -> EmulatorServer:
+    """The session's emulator, reset for this test."""
+    session_emulator.reset()
+    return session_emulator

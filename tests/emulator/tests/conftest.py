@@ -1,4 +1,4 @@
-"""Fixtures for the emulator's own tests: HTTP clients bound to an emulator, a refused port."""
+"""Fixtures for the emulator's own tests: HTTP clients bound to an emulator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from tests.emulator.server import EmulatorServer
 from tests.emulator.tests.flexi_client import FlexiClient, settings_body
-from tests.support.network import closed_port
 
 
 @pytest.fixture
@@ -39,9 +38,3 @@ def flexi_with(emulator_factory: Callable[..., EmulatorServer]) -> Iterator[Call
 def body() -> Callable[..., str]:
     """`body(host="smtp.example.cz", port="465")` builds a write body."""
     return settings_body
-
-
-@pytest.fixture(name="closed_port")
-def closed_port_fixture() -> int:
-    """A loopback port nobody listens on."""
-    return closed_port()

@@ -1,25 +1,29 @@
-"""`python -m tests.emulator` and `python -m tests.emulator.sink` as the demo and integration tests run them."""
+"""`python -m tests.emulator` and `make emulator` as the README, the demo and the tests run them."""
 
 from __future__ import annotations
 
-import json
 import os
 import queue
+import re
+import shlex
 import signal
-import smtplib
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests import demo
 from tests.emulator.__main__ import build_parser, options_from, parse_fault
 from tests.emulator.faults import Fault
+from tests.emulator.server import EmulatorOptions
 from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
+from tests.support.ansible import clean_ansible_environment, run_ansible_playbook
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -27,15 +31,16 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 class Running:
     """A CLI process whose stdout lines are read with a deadline."""
 
-    def __init__(self, *arguments: str) -> None:
+    def __init__(self, *arguments: str, command: tuple[str, ...] = (sys.executable, "-m")) -> None:
         environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", *arguments],
+            [*command, *arguments],
             cwd=REPO_ROOT,
             env=environment,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its own process group, which Ctrl-C (interrupt) reaches as a whole
         )
 
         self._lines: queue.Queue[str] = queue.Queue()
@@ -51,6 +56,21 @@ class Running:
             return self._lines.get(timeout=timeout)
         except queue.Empty:
             raise AssertionError(f"no output within {timeout}s") from None
+
+    def lines_until(self, last: str, timeout: float = 60.0) -> list[str]:
+        """Lines up to and including the one equal to ``last``, all within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        lines: list[str] = []
+        while not lines or lines[-1] != last:
+            lines.append(self.line(max(deadline - time.monotonic(), 0.01)))
+        return lines
+
+    def interrupt(self) -> int:
+        """Ctrl-C: SIGINT to the whole process group; the exit code (stderr stays readable)."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        code = self.process.wait(15)
+        self._reader.join(5)
+        return code
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -76,17 +96,6 @@ def run() -> Iterator:
         running.stop()
 
 
-def test_cli_prints_url_and_serves_until_terminated(run):
-    emulator = run("tests.emulator", "--port", "0")
-    url = emulator.line()
-
-    answer = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
-
-    assert url.startswith("http://127.0.0.1:")
-    assert answer.status_code == 200
-    assert emulator.stop() == 0
-
-
 def test_cli_queues_new_fault_kinds_in_order(run):
     emulator = run(
         "tests.emulator",
@@ -104,40 +113,31 @@ def test_cli_queues_new_fault_kinds_in_order(run):
     write = requests.put(url + SMTP_PATH, auth=ADMIN, data=b"<nastaveni-smtp/>", timeout=5)
 
     assert (redirect.status_code, redirect.headers["Location"]) == (307, "ftp://host/secret")
+    assert url.startswith("http://127.0.0.1:")
     assert (raw.text, raw.headers["X-Proxy"]) == ("<html>login</html>", "yes")
     assert write.status_code == 402
+    assert emulator.stop() == 0  # SIGTERM ends it cleanly
 
 
-def test_cli_stops_by_itself_after_lifetime(run):
+def test_cli_says_when_its_port_is_taken(run):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        emulator = run("tests.emulator", "--port", str(port))
+
+        code = emulator.process.wait(15)
+
+    assert code == 1
+    assert f"cannot listen on port {port}: Address already in use" in emulator.process.stderr.read()
+
+
+def test_cli_stops_by_itself_after_lifetime_and_says_so(run):
     emulator = run("tests.emulator", "--lifetime", "0.2")
     emulator.line()
 
     assert emulator.process.wait(15) == 0
-
-
-def test_cli_with_tls_writes_ready_file_with_ca(run, tmp_path):
-    ready_file = tmp_path / "ready.json"
-    emulator = run("tests.emulator", "--tls", "--cert-dir", str(tmp_path), "--ready-file", str(ready_file))
-    emulator.line()
-
-    ready = json.loads(ready_file.read_text())
-    answer = requests.get(ready["url"] + SMTP_PATH, auth=ADMIN, verify=ready["ca_path"], timeout=5)
-
-    assert answer.status_code == 200
-
-
-def test_sink_cli_prints_received_mail(run):
-    sink = run("tests.emulator.sink", "--mode", "plain")
-    port = int(sink.line().rsplit(":", 1)[1])
-    message = EmailMessage()
-    message["Subject"] = "Testovací email"
-    message.set_content("Tělo")
-
-    with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
-        client.send_message(message, from_addr="from@example.cz", to_addrs=["to@example.cz"])
-
-    assert "from@example.cz" in sink.line()
-    assert sink.line() == "Subject: Testovací email"
+    assert "stopping, --lifetime 0.2 s is over" in emulator.process.stderr.read()
 
 
 def test_cli_options_map_onto_emulator_options():
@@ -153,7 +153,9 @@ def test_cli_options_map_onto_emulator_options():
             "--error-shape", "errors",
             "--test-mail-body", "winstrom",
             "--unset-fields", "absent",
+            "--licence", "operation-forbidden",
             "--smtp-timeout", "2.5",
+            "--path-prefix", "/erp/flexi",
         ]
     )  # fmt: skip
 
@@ -164,25 +166,17 @@ def test_cli_options_map_onto_emulator_options():
     assert options.companies == ("a", "b")
     assert (options.smtp_scope, options.write_status, options.error_status) == ("company", 200, 500)
     assert (options.error_shape, options.test_mail_body, options.unset_fields) == ("errors", "winstrom", "absent")
-    assert options.smtp_timeout == 2.5
+    assert (options.licence, options.smtp_timeout, options.path_prefix) == ("operation-forbidden", 2.5, "/erp/flexi")
+    assert options_from(parser.parse_args([]), parser) == EmulatorOptions()
 
 
-@pytest.mark.parametrize("licence", ["full", "no-rest-write", "operation-forbidden"])
-def test_cli_licence_becomes_the_licence_option(licence):
+def test_cli_rejects_malformed_path_prefix(capsys):
     parser = build_parser()
 
-    options = options_from(parser.parse_args(["--licence", licence]), parser)
+    with pytest.raises(SystemExit):
+        options_from(parser.parse_args(["--path-prefix", "flexi/"]), parser)
 
-    assert options.licence == licence
-
-
-def test_cli_defaults_match_emulator_defaults():
-    parser = build_parser()
-
-    options = options_from(parser.parse_args([]), parser)
-
-    assert options.users == {"admin": "admin-secret"}
-    assert options.companies == ("demo_s_r_o_",)
+    assert "path_prefix" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -223,43 +217,111 @@ def test_cli_fault_specs_become_faults(spec, fault):
     assert parse_fault(spec) == fault
 
 
-def test_cli_rejects_unknown_fault_kind():
-    with pytest.raises(ValueError):
-        parse_fault("explode")
-
-
 @pytest.mark.parametrize(
     "spec",
-    ["redirect:307", "redirect:200:/x", "drip:1:trailers", "echo:rot13", '{"kind": "raw", "colour": 1}', "[1]", "{"],
+    [
+        "explode",
+        "redirect:307",
+        "redirect:200:/x",
+        "drip:1:trailers",
+        "echo:rot13",
+        '{"kind": "raw", "x": 1}',
+        "[1]",
+        "{",
+    ],
 )
 def test_cli_rejects_invalid_fault_specs(spec):
     with pytest.raises(ValueError):
         parse_fault(spec)
 
 
-def test_cli_path_prefix_serves_under_it_and_prints_it_in_the_url(run):
-    emulator = run("tests.emulator", "--path-prefix", "/flexi")
-    url = emulator.line()
-
-    under_prefix = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
-    bare = requests.get(url.removesuffix("/flexi") + SMTP_PATH, auth=ADMIN, timeout=5)
-
-    assert url.endswith("/flexi")
-    assert (under_prefix.status_code, bare.status_code) == (200, 404)
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_cli_path_prefix_becomes_the_path_prefix_option():
-    parser = build_parser()
-
-    options = options_from(parser.parse_args(["--path-prefix", "/erp/flexi"]), parser)
-
-    assert options.path_prefix == "/erp/flexi"
+def start_make_emulator(folder: Path) -> tuple[Running, str]:
+    """`make emulator` on a free port, writing into ``folder``; and its banner."""
+    running = Running("emulator", "EMULATOR_PORT=0", f"EMULATOR_DIR={folder}", command=("make", "--no-print-directory"))
+    return running, "\n".join(running.lines_until("Runs until Ctrl-C."))
 
 
-def test_cli_rejects_malformed_path_prefix(capsys):
-    parser = build_parser()
+@pytest.fixture(scope="module")
+def make_emulator(tmp_path_factory) -> Iterator[tuple[Running, dict[str, str]]]:
+    """`make emulator`, and what its banner names (field: value)."""
+    running, banner = start_make_emulator(tmp_path_factory.mktemp("make-emulator"))
+    try:
+        fields = dict(re.findall(r"^(url|company|username|password|ca_path): +(\S+)", banner, re.M))
+        fields["inventory"] = re.search(r"^Playbooks: (\S+) holds", banner, re.M).group(1)
+        yield running, fields
+    finally:
+        running.stop()
 
-    with pytest.raises(SystemExit):
-        options_from(parser.parse_args(["--path-prefix", "flexi/"]), parser)
 
-    assert "path_prefix" in capsys.readouterr().err
+def test_make_emulator_prints_what_the_readme_says_and_serves_it(make_emulator):
+    _running, fields = make_emulator
+    url, company = fields["url"], fields["company"]
+
+    answer = requests.get(
+        f"{url}/c/{company}/nastaveni/smtp",
+        auth=(fields["username"], fields["password"]),
+        verify=fields["ca_path"],
+        timeout=10,
+    )
+
+    assert url.startswith("https://127.0.0.1:")
+    assert answer.status_code == 200
+    for value in (company, fields["username"], fields["password"], "ca_path", "make emulator", "Ctrl-C"):
+        assert value in README
+
+
+def test_readme_first_playbook_runs_as_written_against_make_emulator(make_emulator, tmp_path):
+    running, fields = make_emulator
+    playbook_text = re.search(r"## A first playbook\n\n```yaml\n(.*?)```", README, re.S).group(1)
+    # The README's playbook names port 5434, the port `make emulator` uses unless told otherwise.
+    playbook = tmp_path / "first_playbook.yml"
+    playbook.write_text(playbook_text.replace(":5434", ":" + fields["url"].rsplit(":", 1)[1]), encoding="utf-8")
+
+    environment = clean_ansible_environment(tmp_path)
+
+    run = run_ansible_playbook(("-i", fields["inventory"], str(playbook)), tmp_path, environment)
+
+    assert run.returncode == 0, run.describe()
+    assert re.search(r"^localhost\s*: ok=1\s+changed=1 ", run.stdout, re.M), run.describe()
+    mail = " ".join(running.lines_until("Subject: Testovací email"))
+    assert "mail from flexi@example.com to it-team@example.com" in mail
+
+
+def test_make_emulator_stops_on_ctrl_c(tmp_path):
+    running, banner = start_make_emulator(tmp_path)
+    url = re.search(r"^url: +(\S+)", banner, re.M).group(1)
+
+    try:
+        code = running.interrupt()
+        errors = running.process.stderr.read()
+    finally:
+        running.stop()
+
+    assert code == -signal.SIGINT  # make ends as an interrupted program does
+    assert "Traceback" not in errors
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url, timeout=5, verify=False)
+
+
+def test_commands_make_demo_shows_rerun_against_make_emulator(make_emulator, tmp_path):
+    _running, fields = make_emulator
+    shown = shlex.split(demo.RERUN.replace(".tmp/emulator/inventory.yml", fields["inventory"]))
+    settings = dict(token.split("=", 1) for token in shown if "=" in token and not token.startswith("-"))
+    command = [token for token in shown if token not in {f"{name}={value}" for name, value in settings.items()}]
+    environment = {**clean_ansible_environment(tmp_path), **settings}
+
+    run = subprocess.run(
+        [*command, str(demo.PLAYBOOK.relative_to(REPO_ROOT)), "--check", "--diff"],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"^localhost\s*: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0 ", run.stdout, re.M), run.stdout

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from ansible.module_utils.common.warnings import get_warning_messages
 
-from tests.integration.direct_playbooks import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED
-from tests.unit.plugins.action.controller import controller_code
+from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, controller_code
 
 SMTP = "abraflexi.flexi.flexi_smtp"
 CASES = {

@@ -47,11 +47,22 @@ def drifted() -> dict:
 
 
 @pytest.fixture
-def callback(tmp_path, monkeypatch) -> CallbackModule:
+def options(tmp_path) -> dict:
+    """The callback's options; a test changes them before the run ends. The summary is off unless a test wants it."""
+    return {
+        "report_dir": str(tmp_path / "report"),
+        "formats": ["json", "markdown", "html"],
+        "summary": False,
+        **dict.fromkeys(("mail_to", "mail_from", "mail_host", "mail_port", "mail_username", "mail_password")),
+        **{"mail_security": "starttls", "mail_validate_certs": True, "mail_ca_path": None, "mail_when": "always"},
+    }
+
+
+@pytest.fixture
+def callback(options, monkeypatch) -> CallbackModule:
     monkeypatch.setattr(context, "CLIARGS", {"check": True})
     plugin = CallbackModule(display=RecordingDisplay())
     # Options come from DOCUMENTATION once Ansible's loader knows the plugin; here they are given directly.
-    options = {"report_dir": str(tmp_path / "report"), "formats": ["json", "markdown", "html"]}
     monkeypatch.setattr(plugin, "get_option", options.__getitem__)
     return plugin
 
@@ -124,3 +135,85 @@ def test_report_folder_that_cannot_be_written_gives_a_warning(callback, tmp_path
     (warning,) = callback._display.warnings
     assert warning.startswith("abraflexi.flexi.drift_report: could not write the report to ")
     assert callback._display.lines == []
+
+
+def test_fleet_summary_follows_the_report_files_and_can_be_turned_off(callback, options):
+    callback.v2_runner_on_ok(task_result(task(), drifted()))
+    options["summary"] = True
+
+    callback.v2_playbook_on_stats(None)
+    shown = list(callback._display.lines)
+    options["summary"] = False
+    callback._display.lines.clear()
+    callback.v2_playbook_on_stats(None)
+
+    assert shown[3:] == [
+        "FLEXI SMTP DRIFT SUMMARY (check mode): 1 servers, 0 in sync, 1 drifted, 0 failed, 0 unreachable\n"
+        "  flexi-a: drifted: host: 'old' -> 'new'"
+    ]
+    assert len(callback._display.lines) == 3
+
+
+def test_run_without_flexi_smtp_prints_no_summary_and_sends_no_mail(callback, options):
+    options.update(summary=True, formats=[], mail_to=["audit@example.com"], mail_from="a@example.com", mail_port=1)
+    callback.v2_runner_on_ok(task_result(task("ping"), {"ping": "pong"}))
+
+    callback.v2_playbook_on_stats(None)
+
+    assert (callback._display.lines, callback._display.warnings) == ([], [])
+
+
+def test_report_is_mailed_to_the_sink_with_starttls_and_login(callback, options, smtp_sink_factory):
+    sink = smtp_sink_factory(mode="starttls", auth=("audit", "Mail-s3cret"))
+    options.update(
+        formats=[],
+        mail_to=["audit@example.com"],
+        mail_from="ansible@example.com",
+        mail_host=sink.host,
+        mail_port=sink.port,
+        mail_username="audit",
+        mail_password="Mail-s3cret",
+        mail_ca_path=sink.ca_path,
+    )
+    callback.v2_runner_on_ok(task_result(task(), drifted()))
+
+    callback.v2_playbook_on_stats(None)
+
+    (mail,) = sink.wait_for(1)
+    assert (mail.auth_login, mail.tls, mail.subject) == (
+        "audit",
+        True,
+        "Flexi SMTP drift audit: 1 drifted of 1 servers",
+    )
+    assert callback._display.lines == ["Flexi drift report mailed to audit@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"mail_from": None}, "mail_from is not set"),
+        ({"mail_port": 1}, "ConnectionRefusedError"),
+        ({"mail_security": "tls"}, "mail_security must be one of ssl, starttls, none"),
+    ],
+)
+def test_mail_that_cannot_be_sent_is_a_warning_without_the_password(callback, options, changes, reason):
+    options.update(
+        {
+            "mail_to": ["audit@example.com"],
+            "mail_from": "ansible@example.com",
+            "mail_host": "127.0.0.1",
+            "mail_port": 1,
+            "mail_username": "audit",
+            "mail_password": "Mail-s3cret",
+            "mail_security": "none",
+            **changes,
+        }
+    )
+    callback.v2_runner_on_ok(task_result(task(), drifted()))
+
+    callback.v2_playbook_on_stats(None)
+
+    (warning,) = callback._display.warnings
+    assert warning.startswith("abraflexi.flexi.drift_report: the report was not mailed: ")
+    assert reason in warning
+    assert "Mail-s3cret" not in warning

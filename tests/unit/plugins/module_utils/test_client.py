@@ -4,7 +4,6 @@ import pytest
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._client import FlexiClient
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import connection_settings
-from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._proxies import environment_proxies
 from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import build_document
 
@@ -70,17 +69,6 @@ def test_validate_certs_false_accepts_a_self_signed_server(emulator_factory, mak
     client.read_settings()
 
     assert len(emulator.requests) == 1
-
-
-def test_certificate_for_another_name_is_refused_even_with_ca_path(emulator_factory, make_client):
-    emulator = emulator_factory(tls=True, tls_hostname="flexi.other.example")
-    client = make_client(emulator, ca_path=emulator.ca_path)
-
-    with pytest.raises(FlexiError) as caught:
-        client.read_settings()
-
-    assert caught.value.status == -1
-    assert "TLS failure" in caught.value.msg
 
 
 PROXY = "http://proxy.example.com:3128"

@@ -30,10 +30,15 @@ def params(**given):
         ("https://flexi.example.com:5434", "https://flexi.example.com:5434"),
         ("https://flexi.example.com:5434/", "https://flexi.example.com:5434"),
         ("  http://10.0.0.5:5434 ", "http://10.0.0.5:5434"),
+        ("https://flexi.example.com/erp/flexi", "https://flexi.example.com/erp/flexi"),
+        ("https://flexi.example.com/erp/flexi/", "https://flexi.example.com/erp/flexi"),
     ],
 )
-def test_url_is_normalised_to_scheme_host_and_port(url, base_url):
-    assert connection_settings(params(url=url)).base_url == base_url
+def test_url_is_normalised_to_scheme_host_port_and_path_prefix(url, base_url):
+    settings = connection_settings(params(url=url))
+
+    assert settings.base_url == base_url
+    assert settings.company_url == base_url + "/c/demo_s_r_o_"
 
 
 @pytest.mark.parametrize(

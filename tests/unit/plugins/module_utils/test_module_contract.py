@@ -18,7 +18,7 @@ CONTRACT = ModuleContract({"token": {"type": "str", "no_log": True}, "host": {"t
 
 
 def test_a_new_no_log_option_is_masked_in_every_spelling_without_being_listed():
-    outcome = execute(CONTRACT.run, PARAMS, False, CONTRACT.secrets(PARAMS))
+    outcome = execute(CONTRACT.task_function, PARAMS, False, CONTRACT.secrets(PARAMS))
 
     assert outcome.result["msg"] == f"Flexi said: {MASK} and {MASK}"
     assert outcome.result["response"] == MASK

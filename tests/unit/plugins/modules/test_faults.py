@@ -77,27 +77,12 @@ class FaultCase:
 
 
 FAULTS = {
-    "401 from the fault queue": FaultCase(
-        401,
-        "GET",
-        "Flexi answered HTTP 401 to GET {url}: Authorization required. "
-        "Check username and password (or ABRAFLEXI_LOGIN / ABRAFLEXI_PASSWORD).",
-        faults=(Fault(kind="status", status=401),),
-    ),
     "401 for a wrong password": FaultCase(
         401,
         "GET",
         "Flexi answered HTTP 401 to GET {url}: Authorization required. "
         "Check username and password (or ABRAFLEXI_LOGIN / ABRAFLEXI_PASSWORD).",
         args={"password": "wrong-secret"},
-    ),
-    "403 from the fault queue": FaultCase(
-        403,
-        "GET",
-        f"Flexi answered HTTP 403 to GET {{url}}: {FAULT_MESSAGES[403]} "
-        "The API user needs the ADMIN role with the server right 'access all companies'; Flexi also answers 403 "
-        "when its licence does not permit the operation.",
-        faults=(Fault(kind="status", status=403),),
     ),
     "403 for a user without the right": FaultCase(
         403,
@@ -106,14 +91,6 @@ FAULTS = {
         "The API user needs the ADMIN role with the server right 'access all companies'; Flexi also answers 403 "
         "when its licence does not permit the operation.",
         args={"username": "clerk", "password": "clerk-secret"},
-    ),
-    "404 from the fault queue": FaultCase(
-        404,
-        "GET",
-        f"Flexi answered HTTP 404 to GET {{url}}: {FAULT_MESSAGES[404]} "
-        "Check company (the company's database identifier, e.g. demo_s_r_o_) and url; Flexi also answers 404 to reads "
-        "when its licence does not include the REST API.",
-        faults=(Fault(kind="status", status=404),),
     ),
     "404 for an unknown company": FaultCase(
         404,
@@ -208,73 +185,29 @@ FAULTS = {
 }
 
 
-@dataclass
-class FaultRun:
-    case: FaultCase
-    result: dict[str, Any]
-    output: str
-    url: str
-    stored_before: dict[str, str]
-    stored_after: dict[str, str]
-
-
-@pytest.fixture(params=list(FAULTS), ids=list(FAULTS))
-def fault_run(request, emulator_factory, run_module) -> FaultRun:
-    """Provoke one fault against an emulator holding STORED while flexi_smtp tries to change two fields."""
-    case = FAULTS[request.param]
+@pytest.mark.parametrize("case", list(FAULTS.values()), ids=list(FAULTS))
+def test_fault_fails_the_task_with_one_short_message_and_stores_nothing(case, emulator_factory, run_module):
+    """Against an emulator holding STORED, flexi_smtp tries to change two fields and runs into the fault."""
     emulator = emulator_factory(**case.server)
     emulator.state.store(**STORED)
     for fault in case.faults:
         emulator.inject(fault)
     base_url = f"http://127.0.0.1:{closed_port()}" if case.refused else emulator.url
-    args = {
-        "url": base_url,
-        "company": COMPANY,
-        "username": "admin",
-        "password": "admin-secret",
-        **CHANGE,
-        **case.args,
-    }
+    args = {"url": base_url, "company": COMPANY, "username": "admin", "password": "admin-secret", **CHANGE, **case.args}
     if case.trust_emulator_ca:
         args["ca_path"] = emulator.ca_path
     stored_before = emulator.state.stored()
 
     result = run_module("flexi_smtp", args)
 
-    return FaultRun(case, result, run_module.outputs[-1], base_url + SMTP_PATH, stored_before, emulator.state.stored())
-
-
-def test_fault_fails_the_task_with_one_short_message(fault_run):
-    run = fault_run
-
-    assert run.result["failed"] is True
-    assert run.result["changed"] is False
-    assert run.case.expected(run.url).fullmatch(run.result["msg"]), run.result["msg"]
-
-
-def test_fault_reports_status_method_and_url_without_credentials(fault_run):
-    run = fault_run
-
-    assert (run.result["status"], run.result["method"], run.result["url"]) == (
-        run.case.status,
-        run.case.method,
-        run.url,
-    )
-    assert "@" not in run.result["url"]
-
-
-def test_fault_shows_no_traceback(fault_run):
-    run = fault_run
-
-    assert "exception" not in run.result
-    assert "module_stderr" not in run.result
-    assert "Traceback" not in run.output
-
-
-def test_fault_leaves_the_stored_settings_unchanged(fault_run):
-    run = fault_run
-
-    assert run.stored_after == run.stored_before
+    url = base_url + SMTP_PATH
+    assert (result["failed"], result["changed"]) == (True, False)
+    assert case.expected(url).fullmatch(result["msg"]), result["msg"]
+    assert (result["status"], result["method"], result["url"]) == (case.status, case.method, url)
+    assert "exception" not in result
+    assert "module_stderr" not in result
+    assert "Traceback" not in run_module.outputs[-1]
+    assert emulator.state.stored() == stored_before
 
 
 def test_proxy_page_is_kept_in_response_for_the_user(emulator, run_module, module_args):
@@ -285,11 +218,13 @@ def test_proxy_page_is_kept_in_response_for_the_user(emulator, run_module, modul
     assert "<title>502 Bad Gateway</title>" in result["response"]
 
 
-def test_write_that_times_out_says_the_outcome_is_unknown(emulator, run_module, module_args):
-    # The request reached Flexi, which may store it after the answer was given up on (the emulator does).
+def test_write_that_times_out_says_the_outcome_is_unknown(emulator_factory, run_module, module_args):
+    # The request reached Flexi, which may store it after the answer was given up on (the emulator does). An
+    # emulator of its own: the slow answer outlives the test.
+    emulator = emulator_factory()
     emulator.inject(Fault(kind="slow", delay=5.0, method="PUT"))
 
-    result = run_module("flexi_smtp", {**module_args, **CHANGE, "timeout": 1})
+    result = run_module("flexi_smtp", {**module_args, "url": emulator.url, **CHANGE, "timeout": 1})
 
     assert result["failed"] is True
     assert result["msg"] == (
@@ -375,10 +310,11 @@ def test_answers_that_a_retry_cannot_fix_are_not_retried(emulator, run_module, m
     assert len(emulator.requests) == 1
 
 
-def test_slow_answer_is_not_retried(emulator, run_module, module_args):
+def test_slow_answer_is_not_retried(emulator_factory, run_module, module_args):
+    emulator = emulator_factory()  # of its own: stopped below
     emulator.inject(Fault(kind="slow", delay=5.0, method="GET", times=None))
 
-    run_module("flexi_smtp", {**module_args, **CHANGE, "timeout": 1})
+    run_module("flexi_smtp", {**module_args, "url": emulator.url, **CHANGE, "timeout": 1})
     emulator.stop()  # wakes the slow answers, so every request that arrived is in the log
 
     assert len(emulator.requests) == 1

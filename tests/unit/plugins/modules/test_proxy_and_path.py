@@ -29,16 +29,6 @@ def connection(url: str, **extra: object) -> dict[str, object]:
 # url with a path prefix
 
 
-def test_info_reads_under_the_path_prefix(emulator_factory, run_module):
-    emulator = emulator_factory(path_prefix="/flexi")
-    emulator.state.store(host="smtp.example.cz")
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert result["settings"]["host"] == "smtp.example.cz"
-    assert [(entry.method, entry.path) for entry in emulator.requests] == [("GET", "/flexi" + COMPANY_PATH)]
-
-
 def test_smtp_reads_and_writes_under_the_path_prefix(emulator_factory, run_module):
     emulator = emulator_factory(path_prefix="/erp/flexi")
 
@@ -50,26 +40,6 @@ def test_smtp_reads_and_writes_under_the_path_prefix(emulator_factory, run_modul
         ("GET", "/erp/flexi" + COMPANY_PATH),
         ("PUT", "/erp/flexi" + COMPANY_PATH),
     ]
-
-
-@pytest.mark.parametrize("module", ["flexi_smtp_info", "flexi_smtp"])
-def test_trailing_slash_after_the_path_prefix_is_tolerated(emulator_factory, run_module, module):
-    emulator = emulator_factory(path_prefix="/flexi")
-
-    result = run_module(module, connection(emulator.url + "/"))
-
-    assert "failed" not in result
-    assert [entry.path for entry in emulator.requests] == ["/flexi" + COMPANY_PATH]
-
-
-def test_failure_reports_the_url_with_its_path_prefix(emulator_factory, run_module):
-    emulator = emulator_factory(path_prefix="/flexi")
-
-    result = run_module("flexi_smtp_info", {**connection(emulator.url), "company": "neni_s_r_o_"})
-
-    assert result["failed"] is True
-    assert result["status"] == 404
-    assert result["url"] == f"{emulator.url}/c/neni_s_r_o_/nastaveni/smtp"
 
 
 def test_url_without_the_path_prefix_fails_with_the_proxy_404_and_a_hint(emulator_factory, run_module):
@@ -86,17 +56,6 @@ def test_url_without_the_path_prefix_fails_with_the_proxy_404_and_a_hint(emulato
 # proxies from the environment
 
 
-@pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY"])
-def test_http_proxy_carries_a_plain_http_read(emulator, forward_proxy, run_module, monkeypatch, variable):
-    monkeypatch.setenv(variable, forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == [ProxiedRequest("GET", emulator.url + COMPANY_PATH)]
-    assert [entry.method for entry in emulator.requests] == ["GET"]
-
-
 def test_http_proxy_carries_a_write_under_a_path_prefix(emulator_factory, forward_proxy, run_module, monkeypatch):
     emulator = emulator_factory(path_prefix="/flexi")
     monkeypatch.setenv("http_proxy", forward_proxy.url)
@@ -109,18 +68,6 @@ def test_http_proxy_carries_a_write_under_a_path_prefix(emulator_factory, forwar
         ProxiedRequest("PUT", emulator.url + COMPANY_PATH),
     ]
     assert emulator.state.stored()["host"] == "smtp.example.cz"
-
-
-@pytest.mark.parametrize("variable", ["https_proxy", "HTTPS_PROXY"])
-def test_https_proxy_tunnels_a_verified_tls_read(emulator_factory, forward_proxy, run_module, monkeypatch, variable):
-    emulator = emulator_factory(tls=True)
-    monkeypatch.setenv(variable, forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url, ca_path=emulator.ca_path))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == [ProxiedRequest("CONNECT", f"127.0.0.1:{emulator.port}")]
-    assert [entry.user for entry in emulator.requests] == ["admin"]
 
 
 def test_https_proxy_still_verifies_the_server_certificate(emulator_factory, forward_proxy, run_module, monkeypatch):
@@ -150,51 +97,6 @@ def test_https_proxy_tunnels_a_write_and_sees_no_credentials(emulator_factory, f
     assert "authorization" not in seen_in_clear.lower()
 
 
-def test_https_proxy_is_not_used_for_a_plain_http_url(emulator, forward_proxy, run_module, monkeypatch):
-    monkeypatch.setenv("https_proxy", forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
-
-
-@pytest.mark.parametrize("variable", ["no_proxy", "NO_PROXY"])
-def test_no_proxy_naming_the_server_bypasses_the_proxy(emulator, forward_proxy, run_module, monkeypatch, variable):
-    monkeypatch.setenv("http_proxy", forward_proxy.url)
-    monkeypatch.setenv(variable, "flexi.example.com,127.0.0.1")
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
-    assert len(emulator.requests) == 1
-
-
-def test_empty_lower_case_no_proxy_cancels_upper_case_no_proxy_as_uri_does(
-    emulator, forward_proxy, run_module, monkeypatch
-):
-    monkeypatch.setenv("http_proxy", forward_proxy.url)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    monkeypatch.setenv("no_proxy", "")
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == [ProxiedRequest("GET", emulator.url + COMPANY_PATH)]
-
-
-@pytest.mark.parametrize("no_proxy", ["*", "127.0.0.1:0,.example.com,127.0.0.1"])
-def test_no_proxy_patterns_read_as_uri_reads_them(emulator, forward_proxy, run_module, monkeypatch, no_proxy):
-    monkeypatch.setenv("http_proxy", forward_proxy.url)
-    monkeypatch.setenv("no_proxy", no_proxy)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
-
-
 def test_use_proxy_false_bypasses_the_proxy(emulator_factory, forward_proxy, run_module, monkeypatch):
     emulator = emulator_factory(tls=True)
     monkeypatch.setenv("http_proxy", forward_proxy.url)
@@ -205,16 +107,6 @@ def test_use_proxy_false_bypasses_the_proxy(emulator_factory, forward_proxy, run
     assert "failed" not in result
     assert forward_proxy.requests == []
     assert len(emulator.requests) == 1
-
-
-@pytest.mark.parametrize("variable", ["all_proxy", "ALL_PROXY"])
-def test_all_proxy_alone_is_ignored(emulator, forward_proxy, run_module, monkeypatch, variable):
-    monkeypatch.setenv(variable, forward_proxy.url)
-
-    result = run_module("flexi_smtp_info", connection(emulator.url))
-
-    assert "failed" not in result
-    assert forward_proxy.requests == []
 
 
 def test_unreachable_proxy_fails_and_names_the_proxy_settings(emulator, run_module, monkeypatch):

@@ -240,6 +240,7 @@ def test_no_password_value_survives_in_any_form(flexi_result):
         ("password_set: true", "password_set: true"),
         ('"password": "<changed>"', '"password": "<changed>"'),
         ("Check password and url.", "Check password and url."),
+        ("a\tb\nc\rd\x1be\u2028f\ud800", "a\tb\nc\\x0dd\\x1be\\u2028f\\ud800"),
     ],
 )
 def test_secrets_in_text_are_masked(text, expected):

@@ -1,0 +1,81 @@
+"""The flexi_smtp action adds the audit as ansible_stats only when abraflexi_audit_artifacts is true (direct path)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED
+
+TASK = "Outgoing mail goes through the company mail server"
+
+
+def flexi_smtp_action(task_args: dict[str, Any], check_mode: bool = True) -> Any:
+    """The flexi_smtp action on a local connection, with just what it reads of task and connection."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    from ansible_collections.abraflexi.flexi.plugins.action.flexi_smtp import ActionModule
+
+    task = SimpleNamespace(
+        args=task_args,
+        action="abraflexi.flexi.flexi_smtp",
+        async_val=0,
+        check_mode=check_mode,
+        no_log=False,
+        environment=[],
+        get_name=lambda: TASK,
+    )
+    connection = SimpleNamespace(transport="local", _shell=SimpleNamespace(env_prefix=lambda **variables: ""))
+    templar = Templar(loader=DataLoader(), variables={})
+    return ActionModule(task, connection, SimpleNamespace(become=False), DataLoader(), templar, None)
+
+
+@pytest.fixture
+def task_args(emulator_factory) -> dict[str, Any]:
+    server = emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED)
+    return {
+        "url": server.url,
+        "company": "demo_s_r_o_",
+        "username": API_USER,
+        "password": API_PASSWORD,
+        "port": 587,
+        "smtp_password": SMTP_PASSWORD,
+        "update_password": "always",
+    }
+
+
+@pytest.mark.parametrize(("switch", "expected"), [(True, True), ("yes", True), (False, False), (None, False)])
+def test_result_carries_ansible_stats_only_when_the_variable_is_true(task_args, switch, expected):
+    task_vars = {"inventory_hostname": "flexi-a", "abraflexi_audit_artifacts": switch}
+
+    result = flexi_smtp_action(task_args).run(task_vars=task_vars)
+
+    assert ("ansible_stats" in result) is expected
+
+
+def test_stats_name_the_server_its_task_and_loop_item_without_a_secret(task_args):
+    task_vars = {"inventory_hostname": "flexi-a", "abraflexi_audit_artifacts": True, "ansible_loop_var": "company"}
+    task_vars["company"] = "demo_s_r_o_"
+
+    result = flexi_smtp_action(task_args).run(task_vars=task_vars)
+
+    (entry,) = result["ansible_stats"]["data"].values()
+    check = entry["checks"][f"{TASK} [demo_s_r_o_]"]
+    assert (entry["host"], entry["drifted"], check["status"], check["check_mode"]) == ("flexi-a", True, "drifted", True)
+    assert check["changes"]["port"] == {"before": 465, "after": 587}
+    assert check["changes"]["password"]["after"] == "would change"
+    assert SMTP_PASSWORD not in json.dumps(result["ansible_stats"])
+    assert API_PASSWORD not in json.dumps(result["ansible_stats"])
+
+
+def test_failed_task_carries_no_stats(task_args):
+    task_args["password"] = "Wrong-s3cret"
+
+    result = flexi_smtp_action(task_args).run(task_vars={"inventory_hostname": "a", "abraflexi_audit_artifacts": True})
+
+    assert result["failed"] is True
+    assert "ansible_stats" not in result
