@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.emulator.faults import Fault
+from tests.support.modules import API_PASSWORD, API_USER, COMPANY
 from tests.support.paths import PATHS, run_on
 
 UNKNOWN = "Whether the settings were saved is unknown"
@@ -17,11 +18,13 @@ CASES = {
 
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("case", CASES)
-def test_unknown_outcome_is_said_only_when_the_write_may_have_arrived(case, path, emulator, module_args, run_module):
+def test_unknown_outcome_is_said_only_when_the_write_may_have_arrived(case, path, emulator_factory, run_module):
     fault, may_have_arrived = CASES[case]
-    emulator.inject(fault)
+    server = emulator_factory()  # its own: a server that vanished stays gone
+    server.inject(fault)
+    args = {"url": server.url, "company": COMPANY, "username": API_USER, "password": API_PASSWORD}
 
-    result = run_on(path, run_module, "flexi_smtp", {**module_args, "host": "smtp.example.org"})
+    result = run_on(path, run_module, "flexi_smtp", {**args, "host": "smtp.example.org"})
 
     assert result["failed"] is True
     assert result["status"] == -1
