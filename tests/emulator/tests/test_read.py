@@ -54,14 +54,6 @@ def test_unset_fields_are_empty_or_absent_as_the_variant_says(flexi_with, unset_
     assert ("<port></port>" in answer.text) is (unset_fields == "empty")
 
 
-def test_read_escapes_markup_in_values(flexi):
-    flexi.emulator.state.store(defaultFrom="Jméno Odesílatele <vzor@seznam.cz>")
-
-    answer = flexi.get()
-
-    assert "<defaultFrom>Jméno Odesílatele &lt;vzor@seznam.cz&gt;</defaultFrom>" in answer.text
-
-
 @pytest.mark.parametrize(
     ("suffix", "accept", "content_type"),
     [
@@ -100,14 +92,3 @@ def test_read_json_mirrors_the_xml_document(flexi):
             ],
         }
     }
-
-
-@pytest.mark.parametrize(("scope", "seen_by_other"), [("server", "smtp.example.cz"), ("company", "")])
-def test_smtp_scope_shares_settings_between_companies_or_not(flexi_with, body, scope, seen_by_other):
-    client = flexi_with(companies=("firma_a", "firma_b"), smtp_scope=scope)
-    client.write(body(host="smtp.example.cz"), path="/c/firma_a/nastaveni/smtp")
-
-    answer = client.get("/c/firma_b/nastaveni/smtp")
-
-    assert f"<host>{seen_by_other}</host>" in answer.text
-    assert client.emulator.state.stored("firma_a")["host"] == "smtp.example.cz"

@@ -113,16 +113,6 @@ def test_test_mail_success_answers_settings_or_winstrom_as_the_variant_says(
     assert "tajne" not in answer.text
 
 
-def test_test_mail_uses_settings_of_its_company_in_company_scope(flexi_with, smtp_sink):
-    client = flexi_with(companies=("firma_a", "firma_b"), smtp_scope="company")
-    client.emulator.state.store("firma_b", host=smtp_sink.host, port=smtp_sink.port, encryptionMode="NEVER")
-
-    answer = client.test_mail(RECIPIENT, path="/c/firma_b/nastaveni/smtp")
-
-    assert answer.status_code == 200
-    assert len(smtp_sink.wait_for(1)) == 1
-
-
 # failures
 
 

@@ -68,21 +68,6 @@ def test_write_accepts_document_wrapped_in_winstrom(flexi):
     assert flexi.emulator.state.stored()["host"] == "smtp.example.cz"
 
 
-def test_partial_write_keeps_stored_fields_and_the_password(flexi, body):
-    flexi.emulator.state.store(host="smtp.example.cz", port="465", password="tajne", encryptionMode="SSL")
-
-    flexi.write(body(port="587", encryptionMode="STARTTLS"))
-
-    assert flexi.emulator.state.stored() == {
-        "host": "smtp.example.cz",
-        "port": "587",
-        "username": "",
-        "password": "tajne",
-        "defaultFrom": "",
-        "encryptionMode": "STARTTLS",
-    }
-
-
 @pytest.mark.parametrize("field", ["password", "username", "defaultFrom", "port", "encryptionMode"])
 def test_write_with_empty_element_clears_that_field(flexi, field):
     flexi.emulator.state.store(password="tajne", username="u@example.cz", defaultFrom="u@example.cz", port="25")
