@@ -78,26 +78,6 @@ def test_bare_connection_without_a_request_is_counted(emulator):
 
 
 @pytest.mark.parametrize(
-    ("fault", "auth", "status"),
-    [
-        (None, ADMIN, 200),
-        (None, None, 401),
-        (Fault("status", status=500), ADMIN, 500),
-        (Fault("html"), ADMIN, 502),
-        (Fault("empty"), ADMIN, 200),
-    ],
-)
-def test_every_answer_carries_content_length(emulator, fault, auth, status):
-    if fault is not None:
-        emulator.inject(fault)
-
-    answer = requests.get(emulator.url + SMTP_PATH, auth=auth, timeout=5)
-
-    assert answer.status_code == status
-    assert int(answer.headers["Content-Length"]) == len(answer.content)
-
-
-@pytest.mark.parametrize(
     ("overrides", "name"), [({"error_shape": "html"}, "error_shape"), ({"initial": {"hostname": "x"}}, "hostname")]
 )
 def test_options_reject_unknown_variant_or_field(overrides, name):
