@@ -116,20 +116,6 @@ def test_test_mail_success_answers_settings_or_winstrom_as_the_variant_says(
 # failures
 
 
-def test_refused_port_answers_vendor_connect_exception(flexi):
-    port = closed_port()
-    flexi.emulator.state.store(host="127.0.0.1", port=port, encryptionMode="NEVER")
-
-    answer = flexi.test_mail(RECIPIENT)
-
-    assert answer.status_code == 400
-    assert message_of(answer) == (
-        f"com.sun.mail.util.MailConnectException: Couldn't connect to host, port: 127.0.0.1, {port}; "
-        f"timeout 30000{NESTED}java.net.ConnectException: Connection refused\n"
-        f"Couldn't connect to host, port: 127.0.0.1, {port}; timeout 30000\nConnection refused"
-    )
-
-
 def test_failure_message_carries_configured_timeout_and_status_and_shape_variants(flexi_with):
     client = flexi_with(smtp_timeout=2.5, error_status=500, error_shape="errors")
     client.emulator.state.store(host="127.0.0.1", port=closed_port())
