@@ -1,7 +1,8 @@
-"""A small requests client for the emulator's own tests, and write-body building."""
+"""A small requests client for the emulator's own tests, write-body building, and Flexi's documents."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -12,6 +13,13 @@ from tests.emulator.server import EmulatorServer
 ADMIN = ("admin", "admin-secret")
 CLERK = ("clerk", "clerk-secret")
 SMTP_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
+# Flexi's documents as the vendor article and docs/flexi-api.md give them; the unit tests parse the same files.
+DOCUMENTS = Path(__file__).resolve().parents[2] / "unit" / "fixtures"
+
+
+def document(name: str) -> str:
+    """The text of tests/unit/fixtures/<name>."""
+    return (DOCUMENTS / name).read_text(encoding="utf-8")
 
 
 class FlexiClient:

@@ -5,27 +5,11 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from tests.emulator.documents import WRITE_SUCCESS_XML
-from tests.emulator.tests.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH, document
 from tests.emulator.validation import SENDER_MESSAGE
 
 # The article's sample body (its stray "<" after the last comment left out: no XML parser accepts it).
-ARTICLE_BODY = """<nastaveni-smtp>
-<!-- Adresa serveru -->
-<host>vzor.seznam.cz</host>
-<!-- Port serveru -->
-<port>465</port>
-<!-- Uživatel -->
-<username>vzor@seznam.cz</username>
-<!-- Heslo -->
-<password>tajnehelso</password>
-<!-- Výchozí odesílatel -->
-<defaultFrom>Jméno Odesílatele &lt;vzor@seznam.cz&gt;
-</defaultFrom>
-<!-- Zabezpečení spojení -->
-<encryptionMode>SSL</encryptionMode>
-</nastaveni-smtp>
-"""
+ARTICLE_BODY = document("write_body_article.xml")
 PORT_RANGE = "java.lang.IllegalArgumentException: port out of range:{}"
 NUMBER_FORMAT = 'java.lang.NumberFormatException: For input string: "{}"'
 ENUM = "java.lang.IllegalArgumentException: No enum constant cz.winstrom.vo.nastaveni.SmtpEncryptionMode.{}"
@@ -42,7 +26,7 @@ def test_write_answers_the_vendor_body_with_201_or_in_its_variant_200(flexi_with
 
     answer = client.write(body(host="smtp.example.cz"), method=method)
 
-    assert (answer.status_code, answer.text) == (write_status, WRITE_SUCCESS_XML)
+    assert (answer.status_code, answer.text) == (write_status, document("write_success.xml"))
     assert client.emulator.state.stored()["host"] == "smtp.example.cz"
 
 
