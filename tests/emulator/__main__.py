@@ -57,10 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = EmulatorOptions()
     option("--port", type=int, help="0 picks a free port (default)")
     option("--tls", action="store_true", help="serve HTTPS with a throw-away CA")
-    option("--tls-hostname", help="name in the server certificate (default 127.0.0.1)")
     option("--cert-dir", help="where to write the CA and server PEM files (kept); temporary otherwise")
-    option("--user", action="append", metavar="NAME:PASS", help="admin user (repeatable)")
-    option("--limited-user", action="append", metavar="NAME:PASS", help="user without the admin right")
     option("--path-prefix", metavar="PATH", help="serve under this path, e.g. /flexi, as behind a reverse proxy")
     option("--companies", help="comma-separated company database ids (default demo_s_r_o_)")
     for name, choices in _CHOICES.items():
@@ -114,16 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_NOT_OPTIONS = ("fault", "smtp_sink", "lifetime", "banner", "inventory", "verbose", "user", "limited_user")
+_NOT_OPTIONS = ("fault", "smtp_sink", "lifetime", "banner", "inventory", "verbose")
 
 
 def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> EmulatorOptions:
     overrides: dict[str, Any] = {name: value for name, value in vars(args).items() if name not in _NOT_OPTIONS}
     if "companies" in overrides:
         overrides["companies"] = tuple(name.strip() for name in args.companies.split(",") if name.strip())
-    for name in ("user", "limited_user"):
-        if name in args:
-            overrides[f"{name}s"] = _accounts(getattr(args, name), parser)
     try:
         return EmulatorOptions(**overrides)
     except ValueError as exc:
@@ -140,16 +134,6 @@ def parse_fault(spec: str) -> Fault:
         return Fault(**fields)
     except TypeError as exc:  # an unknown or missing field
         raise ValueError(str(exc)) from None
-
-
-def _accounts(specs: Sequence[str], parser: argparse.ArgumentParser) -> dict[str, str]:
-    accounts = {}
-    for spec in specs:
-        name, colon, password = spec.partition(":")
-        if not colon or not name:
-            parser.error(f"expected NAME:PASS, got {spec!r}")
-        accounts[name] = password
-    return accounts
 
 
 def main(argv: Sequence[str] | None = None) -> int:

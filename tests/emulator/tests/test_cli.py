@@ -144,8 +144,6 @@ def test_cli_options_map_onto_emulator_options():
     parser = build_parser()
     arguments = parser.parse_args(
         [
-            "--user", "alice:tajne:heslo",
-            "--limited-user", "bob:x",
             "--companies", "a,b",
             "--smtp-scope", "company",
             "--write-status", "200",
@@ -161,8 +159,6 @@ def test_cli_options_map_onto_emulator_options():
 
     options = options_from(arguments, parser)
 
-    assert options.users == {"alice": "tajne:heslo"}
-    assert options.limited_users == {"bob": "x"}
     assert options.companies == ("a", "b")
     assert (options.smtp_scope, options.write_status, options.error_status) == ("company", 200, 500)
     assert (options.error_shape, options.test_mail_body, options.unset_fields) == ("errors", "winstrom", "absent")
