@@ -7,6 +7,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import requests
+from lxml import etree
 
 from tests.emulator.server import EmulatorServer
 
@@ -58,3 +59,8 @@ def settings_body(**fields: str) -> str:
     """A <nastaveni-smtp> write body with the given fields, values escaped."""
     inner = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
     return f"<nastaveni-smtp>{inner}</nastaveni-smtp>"
+
+
+def message_of(answer: requests.Response) -> str | None:
+    """The <message> of a "message"-shaped error document."""
+    return etree.fromstring(answer.content).findtext("message")

@@ -10,7 +10,7 @@ import pytest
 import trustme
 from lxml import etree
 
-from tests.emulator.tests.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH, message_of
 from tests.support.network import closed_port
 
 SMTP_USER = "odesilatel@example.cz"
@@ -24,10 +24,6 @@ def use_sink(client, sink, mode, **fields):
     if sink.auth is not None:
         fields = {"username": sink.auth[0], "password": sink.auth[1], **fields}
     client.emulator.state.store(host=sink.host, port=sink.port, encryptionMode=mode, **fields)
-
-
-def message_of(answer):
-    return etree.fromstring(answer.content).findtext("message")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from tests.emulator.tests.flexi_client import SMTP_PATH, document
+from tests.emulator.tests.flexi_client import SMTP_PATH, document, message_of
 from tests.emulator.validation import SENDER_MESSAGE
 
 # The article's sample body (its stray "<" after the last comment left out: no XML parser accepts it).
@@ -13,11 +13,6 @@ ARTICLE_BODY = document("write_body_article.xml")
 PORT_RANGE = "java.lang.IllegalArgumentException: port out of range:{}"
 NUMBER_FORMAT = 'java.lang.NumberFormatException: For input string: "{}"'
 ENUM = "java.lang.IllegalArgumentException: No enum constant cz.winstrom.vo.nastaveni.SmtpEncryptionMode.{}"
-
-
-def message_of(answer):
-    """The <message> of a "message"-shaped error document."""
-    return etree.fromstring(answer.content).findtext("message")
 
 
 @pytest.mark.parametrize(("write_status", "method"), [(201, "PUT"), (201, "POST"), (200, "PUT")])
