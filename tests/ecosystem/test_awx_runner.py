@@ -19,7 +19,6 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -260,16 +259,10 @@ def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report(audit
     assert (job.status, job.rc) == ("failed", 2), job.stdout
     assert artifacts_by_server(stats_event(job)["artifact_data"]) == EXPECTED_ARTIFACTS
     assert stats_event(job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
+    # What the summary and the mail hold: tests/unit/plugins/plugin_utils/; here that the job prints and sends them.
     assert (
         "FLEXI SMTP DRIFT SUMMARY (check mode): 5 servers, 1 in sync, 2 drifted, 1 failed, 1 unreachable"
     ) in job.stdout
-    assert "  flexi-plzen: failed: Flexi answered HTTP 404" in job.stdout
-    assert "  flexi-brno: drifted: host: 'relay.brno.example.com' -> 'smtp.example.com'" in job.stdout
     (mail,) = report_sink.wait_for(1)
-    message = message_from_bytes(mail.raw, policy=policy.default)
-    attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
     assert (mail.auth_login, mail.tls, mail.rcpt_tos) == (MAIL_USER, True, ("audit@example.com", "it@example.com"))
     assert mail.subject == "Flexi SMTP drift audit: 2 drifted, 1 failed, 1 unreachable of 5 servers"
-    assert 'data-count="drifted"><span class="n">2</span>' in message.get_body(("html",)).get_content()
-    assert json.loads(attachments["drift-report.json"])["counts"]["hosts"] == 5
-    assert "| flexi-brno | **drifted** |" in attachments["drift-report.md"]

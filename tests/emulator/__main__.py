@@ -57,10 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = EmulatorOptions()
     option("--port", type=int, help="0 picks a free port (default)")
     option("--tls", action="store_true", help="serve HTTPS with a throw-away CA")
-    option("--tls-hostname", help="name in the server certificate (default 127.0.0.1)")
     option("--cert-dir", help="where to write the CA and server PEM files (kept); temporary otherwise")
-    option("--user", action="append", metavar="NAME:PASS", help="admin user (repeatable)")
-    option("--limited-user", action="append", metavar="NAME:PASS", help="user without the admin right")
     option("--path-prefix", metavar="PATH", help="serve under this path, e.g. /flexi, as behind a reverse proxy")
     option("--companies", help="comma-separated company database ids (default demo_s_r_o_)")
     for name, choices in _CHOICES.items():
@@ -75,10 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="SPEC",
         help=(
-            f"queue a one-shot fault (repeatable); kinds: {', '.join(FAULT_KINDS)}. Short forms: status:503, "
-            "html:504, slow:2.5, drip:DELAY[:body|headers], redirect:[STATUS]:LOCATION (e.g. "
-            "redirect:307:http://127.0.0.1:1/c/x/nastaveni/smtp), echo:SPELLING[:PAD] "
-            f"(spellings: {', '.join(SPELLINGS)}), raw:STATUS. Any fault with all its fields as a JSON object: "
+            f"queue a one-shot fault (repeatable): a JSON object of its fields; kinds: {', '.join(FAULT_KINDS)}. "
+            """E.g. '{"kind": "status", "status": 503}', '{"kind": "echo", "spelling": "base64"}' """
+            f"(spellings: {', '.join(SPELLINGS)}), "
             """'{"kind": "raw", "status": 200, "body": "<html/>", "content_type": "text/html", """
             """"headers": [["Content-Encoding", "gzip"]], "match_query": "testMail", "times": null}'"""
         ),
@@ -115,16 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_NOT_OPTIONS = ("fault", "smtp_sink", "lifetime", "banner", "inventory", "verbose", "user", "limited_user")
+_NOT_OPTIONS = ("fault", "smtp_sink", "lifetime", "banner", "inventory", "verbose")
 
 
 def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> EmulatorOptions:
     overrides: dict[str, Any] = {name: value for name, value in vars(args).items() if name not in _NOT_OPTIONS}
     if "companies" in overrides:
         overrides["companies"] = tuple(name.strip() for name in args.companies.split(",") if name.strip())
-    for name in ("user", "limited_user"):
-        if name in args:
-            overrides[f"{name}s"] = _accounts(getattr(args, name), parser)
     try:
         return EmulatorOptions(**overrides)
     except ValueError as exc:
@@ -133,46 +126,14 @@ def options_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
 
 
 def parse_fault(spec: str) -> Fault:
-    """A JSON object of Fault's fields, or a short form `KIND[:ARG...]` (see --help); ValueError if invalid."""
-    if spec.lstrip().startswith("{"):
-        return _json_fault(spec)
-    kind, _colon, argument = spec.partition(":")
-    if kind == "slow":
-        return Fault(kind, delay=float(argument or 1.0))
-    if kind == "drip":
-        delay, _colon, phase = argument.partition(":")
-        return Fault(kind, delay=float(delay or 1.0), phase=phase or "body")
-    if kind == "redirect":
-        status, colon, location = argument.partition(":")
-        if not colon:
-            raise ValueError("expected redirect:STATUS:LOCATION")
-        return Fault(kind, status=int(status) if status else None, location=location)
-    if kind == "echo":
-        spelling, _colon, pad = argument.partition(":")
-        return Fault(kind, spelling=spelling or "plain", pad=int(pad or 0))
-    if argument:
-        return Fault(kind, status=int(argument))
-    return Fault(kind)
-
-
-def _json_fault(spec: str) -> Fault:
+    """A JSON object of Fault's fields (see --help); ValueError if invalid."""
     fields = json.loads(spec)
     if not isinstance(fields, dict):
-        raise ValueError("a JSON fault must be an object")
+        raise ValueError("a fault must be a JSON object")
     try:
         return Fault(**fields)
     except TypeError as exc:  # an unknown or missing field
         raise ValueError(str(exc)) from None
-
-
-def _accounts(specs: Sequence[str], parser: argparse.ArgumentParser) -> dict[str, str]:
-    accounts = {}
-    for spec in specs:
-        name, colon, password = spec.partition(":")
-        if not colon or not name:
-            parser.error(f"expected NAME:PASS, got {spec!r}")
-        accounts[name] = password
-    return accounts
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -182,10 +182,7 @@ class _SmtpClient(smtplib.SMTP):
         self._host = self._target.host
         self.sock = self._get_socket(self._target.host, self._target.port, self.timeout)
         self.file = None
-        code, reply = self.getreply()
-        if code != 220:
-            self.close()
-            raise smtplib.SMTPConnectError(code, reply)
+        self.getreply()
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         try:
@@ -252,7 +249,7 @@ def java_exception(exc: BaseException, target: MailTarget) -> JavaException:
         )
         return JavaException("javax.mail.MessagingException", text, _ssl_cause(exc.cause, target.host), messaging=True)
     if isinstance(exc, smtplib.SMTPException):
-        return _smtp_exception(exc, target)
+        return _smtp_exception(exc)
     return _io_exception(exc)
 
 
@@ -288,7 +285,7 @@ def _ssl_cause(cause: ssl.SSLError, host: str) -> JavaException:
     return JavaException("javax.net.ssl.SSLHandshakeException", cause.reason or str(cause))
 
 
-def _smtp_exception(exc: smtplib.SMTPException, target: MailTarget) -> JavaException:
+def _smtp_exception(exc: smtplib.SMTPException) -> JavaException:
     if isinstance(exc, StartTlsUnsupported):
         return JavaException("javax.mail.MessagingException", "STARTTLS is required but host does not support STARTTLS")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -297,13 +294,6 @@ def _smtp_exception(exc: smtplib.SMTPException, target: MailTarget) -> JavaExcep
             for code, text in exc.recipients.values()
         ]
         return JavaException("javax.mail.SendFailedException", "Invalid Addresses", refusals[0], messaging=True)
-    if isinstance(exc, smtplib.SMTPConnectError):
-        return JavaException(
-            "javax.mail.MessagingException",
-            f"Got bad greeting from SMTP host: {target.host}, port: {target.port}, "
-            f"response: {_reply(exc.smtp_code, exc.smtp_error)}",
-            messaging=True,
-        )
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return JavaException("javax.mail.AuthenticationFailedException", _reply(exc.smtp_code, exc.smtp_error))
     if isinstance(exc, smtplib.SMTPSenderRefused):

@@ -82,7 +82,6 @@ class SmtpSink:
         mode: str = "plain",
         auth: tuple[str, str] | None = None,
         *,
-        port: int = 0,
         reject_recipients: Sequence[str] = (),
         cert_dir: str | None = None,
         on_message: Callable[[ReceivedMail], None] | None = None,
@@ -93,7 +92,6 @@ class SmtpSink:
         self.auth = auth
         self.host = HOST
         self.reject_recipients = frozenset(address.lower() for address in reject_recipients)
-        self._requested_port = port
         self._cert_dir = cert_dir
         self._on_message = on_message
         self._messages: list[ReceivedMail] = []
@@ -113,7 +111,7 @@ class SmtpSink:
         controller = _Controller(
             _Handler(self),
             hostname=HOST,
-            port=self._requested_port,
+            port=0,
             server_hostname="localhost",  # aiosmtpd would otherwise call socket.getfqdn()
             ssl_context=self._tls.context if self.mode == "tls" else None,
             tls_context=self._tls.context if self.mode == "starttls" else None,

@@ -1,13 +1,13 @@
 """The control endpoint that lets the target playbooks set up scenarios and observe their effects.
 
-The emulators and SMTP sinks live in the lab process (``lab.py``); the playbooks run in ``ansible-playbook``
-processes. The endpoint is mounted on the main emulator under ``/_lab`` (no Flexi path: those requests are not
-logged, take no queued fault and need no credentials). A playbook task calls it through the ``ansible.builtin.url``
-lookup to start a scenario (reset every emulator and sink, store settings, queue faults) or to read what happened
-(the emulator's request log, the stored settings, the mail each sink received). Passwords never leave the
+The emulator and SMTP sinks live in the lab process (``lab.py``); the playbooks run in ``ansible-playbook``
+processes. The endpoint is mounted on the emulator under ``/_lab`` (no Flexi path: those requests are not logged,
+take no queued fault and need no credentials). A playbook task calls it through the ``ansible.builtin.url`` lookup
+to start a scenario (reset the emulator and every sink, store settings) or to read what happened (the emulator's
+request log, the stored settings, the mail each sink received). Passwords never leave the
 process: stored settings are reported as ``password_set`` and ``password_is_smtp_password`` only.
 
-Every request an emulator answered is kept across scenario resets, so /verify can tell what a whole run did, e.g.
+Every request the emulator answered is kept across scenario resets, so /verify can tell what a whole run did, e.g.
 "a --check run wrote nothing and sent no test mail", and whether any secret the lab knows showed in its output.
 """
 
@@ -17,13 +17,11 @@ import json
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.emulator.app import Answer, IncomingRequest
-from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorServer
 from tests.emulator.sink import ReceivedMail, SmtpSink
 from tests.emulator.state import RecordedRequest
@@ -34,46 +32,30 @@ MAIL_WAIT_SECONDS = 10.0
 JSON_TYPE = "application/json"
 
 
-@dataclass(frozen=True)
-class LoggedRequest:
-    """A request one of the emulators answered during the run, with the emulator's name."""
-
-    emulator: str
-    request: RecordedRequest
-
-    @property
-    def is_write(self) -> bool:
-        return self.request.method in ("PUT", "POST")
-
-    @property
-    def is_test_mail(self) -> bool:
-        return self.request.method == "GET" and "testMail" in self.request.query
-
-
 class ControlEndpoint:
-    """Answers /scenario and /observe for the named emulators and sinks, mounted on one of the emulators."""
+    """Answers /scenario, /observe and /verify for the emulator it is mounted on and the named sinks."""
 
     def __init__(
         self,
-        emulators: Mapping[str, EmulatorServer],
+        emulator: EmulatorServer,
         sinks: Mapping[str, SmtpSink],
         smtp_password: str,
         secrets_in_use: Sequence[str] = (),
     ):
-        self.emulators = dict(emulators)
+        self.emulator = emulator
         self.sinks = dict(sinks)
         self._smtp_password = smtp_password
         # What "password_set: true" in a scenario stores: a password only this process knows.
         self.stored_password = f"stored-before-{secrets.token_hex(8)}"
         self._lock = threading.Lock()
-        self._history: list[LoggedRequest] = []
+        self._history: list[RecordedRequest] = []
         self._verified = 0  # how many requests of all_requests() an earlier /verify has accounted for
         self._secrets = (*secrets_in_use, self.stored_password)
 
-    def mount_on(self, server: EmulatorServer) -> str:
-        """Serve the endpoint from `server` under PREFIX; return its URL (the playbooks' ``control_url``)."""
-        server.mount(PREFIX, self.answer)
-        return server.origin + PREFIX
+    def mount(self) -> str:
+        """Serve the endpoint from the emulator under PREFIX; return its URL (the playbooks' ``control_url``)."""
+        self.emulator.mount(PREFIX, self.answer)
+        return self.emulator.origin + PREFIX
 
     def answer(self, request: IncomingRequest) -> Answer:
         """GET /scenario?spec=JSON and GET /observe?spec=JSON (GET, so the playbooks can use the url lookup, which
@@ -91,37 +73,26 @@ class ControlEndpoint:
             reason = " ".join(f"{type(exc).__name__}: {exc}".split())
             return Answer(400, "", JSON_TYPE, reason=reason.encode("latin-1", "replace").decode("latin-1"))
 
-    def all_requests(self) -> list[LoggedRequest]:
-        """Every request any emulator answered since the endpoint was made, scenario resets included."""
+    def all_requests(self) -> list[RecordedRequest]:
+        """Every request the emulator answered since the endpoint was made, scenario resets included."""
         with self._lock:
-            archived = list(self._history)
-        current = [
-            LoggedRequest(name, request) for name, emulator in self.emulators.items() for request in emulator.requests
-        ]
-        return archived + current
+            return [*self._history, *self.emulator.requests]
 
     # the operations
 
-    def scenario(
-        self,
-        emulator: str = "main",
-        stored: Mapping[str, Any] | None = None,
-        faults: Any = (),
-        keep_settings: bool = False,
-    ) -> dict:
-        """Reset every emulator (keeping their logs in the history) and sink; then prepare the named emulator.
+    def scenario(self, stored: Mapping[str, Any] | None = None, keep_settings: bool = False) -> dict:
+        """Reset the emulator (keeping its log in the history) and every sink; then store settings.
 
         With keep_settings the stored settings survive the reset: a new chapter of the same story.
         """
-        server = self.emulators[emulator]
+        server = self.emulator
         with self._lock:
-            for name, each in self.emulators.items():
-                self._history.extend(LoggedRequest(name, request) for request in each.requests)
-                kept = {company: each.state.stored(company) for company in each.state.companies}
-                each.reset()
-                if keep_settings:
-                    for company, fields in kept.items():
-                        each.state.store(company, **fields)
+            self._history.extend(server.requests)
+            kept = {company: server.state.stored(company) for company in server.state.companies}
+            server.reset()
+            if keep_settings:
+                for company, fields in kept.items():
+                    server.state.store(company, **fields)
         for sink in self.sinks.values():
             sink.clear()
         fields = dict(stored or {})
@@ -129,18 +100,15 @@ class ControlEndpoint:
             fields["password"] = self.stored_password if fields.pop("password_set") else ""
         if fields:
             server.state.store(server.state.companies[0], **fields)
-        for fault in faults or ():
-            server.inject(Fault(**fault))
-        return {"emulator": emulator, "url": server.url}
+        return {"url": server.url}
 
-    def observe(self, emulator: str = "main", wait: Mapping[str, int] | None = None) -> dict:
-        """The named emulator's requests and stored settings since the scenario began, and every sink's mail."""
+    def observe(self, wait: Mapping[str, int] | None = None) -> dict:
+        """The emulator's requests and stored settings since the scenario began, and every sink's mail."""
         for sink_name, count in (wait or {}).items():
             self.sinks[sink_name].wait_for(count, MAIL_WAIT_SECONDS)
-        server = self.emulators[emulator]
         return {
-            "requests": [_request_json(request) for request in server.requests],
-            "stored": self._stored(server, server.state.companies[0]),
+            "requests": [_request_json(request) for request in self.emulator.requests],
+            "stored": self._stored(self.emulator.state.companies[0]),
             "mail": {name: [_mail_json(mail) for mail in sink.messages] for name, sink in self.sinks.items()},
         }
 
@@ -153,13 +121,13 @@ class ControlEndpoint:
         shown = [n for n, secret in enumerate(self._secrets, 1) if any(map(text.__contains__, output_forms(secret)))]
         return {
             "requests": len(since),
-            "writes": sum(request.is_write for request in since),
-            "test_mails": sum(request.is_test_mail for request in since),
+            "writes": sum(request.method in ("PUT", "POST") for request in since),
+            "test_mails": sum(request.method == "GET" and "testMail" in request.query for request in since),
             "secrets_shown": [f"secret #{n}" for n in shown],
         }
 
-    def _stored(self, server: EmulatorServer, company: str) -> dict[str, Any]:
-        stored = server.state.stored(company)
+    def _stored(self, company: str) -> dict[str, Any]:
+        stored = self.emulator.state.stored(company)
         password = stored.pop("password")
         return {
             **stored,

@@ -1,4 +1,4 @@
-"""The lab the integration targets run against: emulators, SMTP sinks and the control endpoint, in one process.
+"""The lab the integration targets run against: the emulator, SMTP sinks and the control endpoint, in one process.
 
 ``python -m tests.integration.lab STATE_DIR`` (what the ``setup_emulator`` target runs, from the collection root)
 starts the lab in the background unless one is running for STATE_DIR already, and returns once it listens. The lab
@@ -21,30 +21,19 @@ from pathlib import Path
 from tests.emulator.server import EmulatorOptions, EmulatorServer
 from tests.emulator.sink import SmtpSink
 from tests.integration.control import ControlEndpoint
-from tests.support.ansible import clean_ansible_environment
 from tests.support.network import closed_port
 
 LIFETIME = 3600  # seconds
 COMPANY = "demo_s_r_o_"
 API_USER = "admin"
 API_PASSWORD = "Api-s3cret%&<\"'>:x"
-LIMITED_USER = "clerk"
-LIMITED_PASSWORD = "Clerk-s3cret%&<>"
 WRONG_API_PASSWORD = "Wrong-api-s3cret"
 SMTP_USER = "flexi@example.com"
 SMTP_PASSWORD = "Smtp-s3cret%&<\"pässwörd'> $x;"
-WRONG_SMTP_PASSWORD = "Wrong-smtp-s3cret"
-SECRETS = (API_PASSWORD, LIMITED_PASSWORD, WRONG_API_PASSWORD, SMTP_PASSWORD, WRONG_SMTP_PASSWORD)
+SECRETS = (API_PASSWORD, WRONG_API_PASSWORD, SMTP_PASSWORD)
 
-# Name -> EmulatorOptions overrides.
-EMULATORS = {
-    "main": {},
-    "tls": {"tls": True},
-}
 # Name -> SmtpSink arguments; "auth" demands AUTH with the SMTP password.
 SINKS = {
-    "plain": {"mode": "plain"},
-    "starttls": {"mode": "starttls"},
     "tls": {"mode": "tls"},
     "auth": {"mode": "starttls", "auth": (SMTP_USER, SMTP_PASSWORD)},
 }
@@ -57,24 +46,18 @@ def serve(state: Path, watched: int, ready_fd: int) -> None:
         # Flexi trusts one CA file for its test mails; each sink has its own throw-away CA, so trust them all.
         sink_cas = state / "sink-cas.pem"
         sink_cas.write_text("".join(Path(sink.ca_path).read_text() for sink in sinks.values() if sink.ca_path))
-        common = {"users": {API_USER: API_PASSWORD}, "limited_users": {LIMITED_USER: LIMITED_PASSWORD}}
-        emulators = {
-            name: stack.enter_context(EmulatorServer(EmulatorOptions(**common, smtp_cafile=str(sink_cas), **extra)))
-            for name, extra in EMULATORS.items()
-        }
-        control = ControlEndpoint(emulators, sinks, SMTP_PASSWORD, SECRETS)
+        options = EmulatorOptions(users={API_USER: API_PASSWORD}, smtp_cafile=str(sink_cas))
+        emulator = stack.enter_context(EmulatorServer(options))
+        control = ControlEndpoint(emulator, sinks, SMTP_PASSWORD, SECRETS)
         lab_vars = {
-            "control_url": control.mount_on(emulators["main"]),
+            "control_url": control.mount(),
             "flexi_company": COMPANY,
             "flexi_username": API_USER,
             "flexi_password": API_PASSWORD,
-            "flexi_limited_username": LIMITED_USER,
-            "flexi_limited_password": LIMITED_PASSWORD,
             "flexi_wrong_password": WRONG_API_PASSWORD,
             "smtp_username": SMTP_USER,
             "smtp_password": SMTP_PASSWORD,
-            "wrong_smtp_password": WRONG_SMTP_PASSWORD,
-            "emulators": {name: {"url": server.url, "ca_path": server.ca_path} for name, server in emulators.items()},
+            "emulators": {"main": {"url": emulator.url}},
             "sinks": {name: {"host": sink.host, "port": sink.port} for name, sink in sinks.items()},
             "closed_port": closed_port(),
             "lab_pid": os.getpid(),
@@ -145,11 +128,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def ansible_environment(workdir: Path) -> dict[str, str]:
-    """The environment of an ansible-playbook run: deterministic output, no user config, nothing from ABRAFLEXI_*."""
-    return clean_ansible_environment(workdir, ANSIBLE_PIPELINING="1")
 
 
 def main() -> None:

@@ -1,17 +1,26 @@
-"""A small requests client for the emulator's own tests, and write-body building."""
+"""A small requests client for the emulator's own tests, write-body building, and Flexi's documents."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import requests
+from lxml import etree
 
 from tests.emulator.server import EmulatorServer
 
 ADMIN = ("admin", "admin-secret")
 CLERK = ("clerk", "clerk-secret")
 SMTP_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
+# Flexi's documents as the vendor article and docs/flexi-api.md give them; the unit tests parse the same files.
+DOCUMENTS = Path(__file__).resolve().parents[2] / "unit" / "fixtures"
+
+
+def document(name: str) -> str:
+    """The text of tests/unit/fixtures/<name>."""
+    return (DOCUMENTS / name).read_text(encoding="utf-8")
 
 
 class FlexiClient:
@@ -50,3 +59,8 @@ def settings_body(**fields: str) -> str:
     """A <nastaveni-smtp> write body with the given fields, values escaped."""
     inner = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
     return f"<nastaveni-smtp>{inner}</nastaveni-smtp>"
+
+
+def message_of(answer: requests.Response) -> str | None:
+    """The <message> of a "message"-shaped error document."""
+    return etree.fromstring(answer.content).findtext("message")

@@ -1,4 +1,4 @@
-"""EmulatorServer's lifecycle, HTTP/1.1 keep-alive, HTTPS and the connection count canaries rely on."""
+"""EmulatorServer's lifecycle, its answers' framing and the connection count the canaries rely on."""
 
 from __future__ import annotations
 
@@ -64,24 +64,6 @@ def _get_ignoring_errors(url: str) -> None:
         requests.get(url, auth=ADMIN, timeout=10)
 
 
-def test_answers_keep_the_connection_alive_and_count_it_once(emulator):
-    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
-    connection.request("GET", SMTP_PATH, headers=AUTH_HEADER)
-    first = connection.getresponse()
-    first.read()
-    socket_after_first = connection.sock
-
-    connection.request("PUT", SMTP_PATH, body=b"<nastaveni-smtp/>", headers=AUTH_HEADER)
-    second = connection.getresponse()
-    second.read()
-
-    assert (first.version, first.status, second.status) == (11, 200, 201)
-    assert connection.sock is socket_after_first
-    connection.close()
-    assert emulator.connections_accepted == 1
-    assert [entry.connection for entry in emulator.requests] == [1, 1]
-
-
 def test_bare_connection_without_a_request_is_counted(emulator):
     assert emulator.connections_accepted == 0
 
@@ -93,26 +75,6 @@ def test_bare_connection_without_a_request_is_counted(emulator):
         threading.Event().wait(0.01)
     assert emulator.connections_accepted == 1
     assert emulator.requests == []
-
-
-@pytest.mark.parametrize(
-    ("fault", "auth", "status"),
-    [
-        (None, ADMIN, 200),
-        (None, None, 401),
-        (Fault("status", status=500), ADMIN, 500),
-        (Fault("html"), ADMIN, 502),
-        (Fault("empty"), ADMIN, 200),
-    ],
-)
-def test_every_answer_carries_content_length(emulator, fault, auth, status):
-    if fault is not None:
-        emulator.inject(fault)
-
-    answer = requests.get(emulator.url + SMTP_PATH, auth=auth, timeout=5)
-
-    assert answer.status_code == status
-    assert int(answer.headers["Content-Length"]) == len(answer.content)
 
 
 @pytest.mark.parametrize(
@@ -130,16 +92,3 @@ def test_internal_error_answers_500_instead_of_dropping_the_connection(flexi):
 
     assert answer.status_code == 500
     assert "ValueError" in answer.text
-
-
-# HTTPS (trusted through its CA by 127.0.0.1 and localhost: test_cli.py's make emulator tests)
-
-
-def test_tls_server_without_its_ca_is_rejected_and_keeps_serving(emulator_factory):
-    emulator = emulator_factory(tls=True)
-    with pytest.raises(requests.exceptions.SSLError):
-        requests.get(emulator.url + SMTP_PATH, auth=ADMIN, timeout=5)
-
-    answer = requests.get(emulator.url + SMTP_PATH, auth=ADMIN, verify=emulator.ca_path, timeout=5)
-
-    assert answer.status_code == 200

@@ -10,7 +10,7 @@ import pytest
 import trustme
 from lxml import etree
 
-from tests.emulator.tests.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH, message_of
 from tests.support.network import closed_port
 
 SMTP_USER = "odesilatel@example.cz"
@@ -24,10 +24,6 @@ def use_sink(client, sink, mode, **fields):
     if sink.auth is not None:
         fields = {"username": sink.auth[0], "password": sink.auth[1], **fields}
     client.emulator.state.store(host=sink.host, port=sink.port, encryptionMode=mode, **fields)
-
-
-def message_of(answer):
-    return etree.fromstring(answer.content).findtext("message")
 
 
 @pytest.fixture
@@ -113,31 +109,7 @@ def test_test_mail_success_answers_settings_or_winstrom_as_the_variant_says(
     assert "tajne" not in answer.text
 
 
-def test_test_mail_uses_settings_of_its_company_in_company_scope(flexi_with, smtp_sink):
-    client = flexi_with(companies=("firma_a", "firma_b"), smtp_scope="company")
-    client.emulator.state.store("firma_b", host=smtp_sink.host, port=smtp_sink.port, encryptionMode="NEVER")
-
-    answer = client.test_mail(RECIPIENT, path="/c/firma_b/nastaveni/smtp")
-
-    assert answer.status_code == 200
-    assert len(smtp_sink.wait_for(1)) == 1
-
-
 # failures
-
-
-def test_refused_port_answers_vendor_connect_exception(flexi):
-    port = closed_port()
-    flexi.emulator.state.store(host="127.0.0.1", port=port, encryptionMode="NEVER")
-
-    answer = flexi.test_mail(RECIPIENT)
-
-    assert answer.status_code == 400
-    assert message_of(answer) == (
-        f"com.sun.mail.util.MailConnectException: Couldn't connect to host, port: 127.0.0.1, {port}; "
-        f"timeout 30000{NESTED}java.net.ConnectException: Connection refused\n"
-        f"Couldn't connect to host, port: 127.0.0.1, {port}; timeout 30000\nConnection refused"
-    )
 
 
 def test_failure_message_carries_configured_timeout_and_status_and_shape_variants(flexi_with):

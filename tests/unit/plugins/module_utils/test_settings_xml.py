@@ -77,15 +77,6 @@ def test_write_document_carries_only_the_given_fields_in_flexi_names():
     )
 
 
-def test_write_document_has_password_element_only_when_a_password_is_sent():
-    assert b"password" not in build_document({"host": "h"})
-    assert b"<password>s&amp;cret</password>" in build_document({"host": "h"}, password="s&cret")
-
-
-def test_empty_value_is_sent_as_empty_element_to_clear_it():
-    assert b"<username></username>" in build_document({"smtp_username": ""})
-
-
 def test_vendor_write_answer_with_empty_results_is_success(flexi_answer):
     assert is_success(flexi_answer("write_success.xml")) is True
 

@@ -6,8 +6,6 @@ never return) to prove the report's own defences: redaction by key and by patter
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import DriftCollector, scrub, scrub_text
@@ -17,8 +15,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render impo
     render_markdown,
 )
 
-NOW = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
-TASK = "Outgoing mail goes through the company mail server"
+from .conftest import NOW, TASK
 
 
 def all_forms(report):

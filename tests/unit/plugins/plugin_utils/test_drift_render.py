@@ -6,7 +6,6 @@ markup, and never break a Markdown table row.
 
 from __future__ import annotations
 
-import datetime
 import json
 
 from hypothesis import given, settings
@@ -20,9 +19,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render impo
     write_report,
 )
 
-NOW = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
-TASK = "Outgoing mail goes through the company mail server"
-
+from .conftest import NOW, TASK
 
 # escaping
 
