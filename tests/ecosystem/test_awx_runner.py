@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,15 @@ def test_job_configures_flexi_and_sends_the_test_mail(awx_job, flexi, smtp_sink)
 # the AWX guide would inject them, and abraflexi_audit_artifacts on.
 
 MAIL_USER, MAIL_PASSWORD = "audit-bot@example.com", "Report-Mail-s3cret-4712"
+FLEET = ("flexi-praha", "flexi-brno", "flexi-ostrava", "flexi-plzen", "flexi-liberec")
+# The job's own secrets: the API password of the credential, the SMTP passwords wanted and stored, the report's
+# mail login (the collection-wide proof for every option is tests/security's; these come in through the callback).
+AUDIT_SECRETS = (
+    audit_lab.API_PASSWORD,
+    audit_lab.WANTED_SMTP_PASSWORD,
+    *audit_lab.STORED_SMTP_PASSWORDS,
+    MAIL_PASSWORD,
+)
 EXPECTED_ARTIFACTS = {
     "flexi-praha": ("in_sync", []),
     "flexi-brno": ("drifted", ["encryption_mode", "host", "port"]),
@@ -193,10 +203,8 @@ def report_sink() -> Iterator[SmtpSink]:
 
 @pytest.fixture
 def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink) -> Iterator[Callable[..., Job]]:
-    """Run a job of the audit job template: ``audit_job("audit", **extravars)``.
-
-    That the artifacts of a sliced job, merged as AWX merges them, lose no server is the artifacts' unit test.
-    """
+    """Run a job of the audit job template: ``audit_job("audit", hosts=FLEET, **extravars)``; ``hosts`` is the
+    job's inventory slice."""
     with audit_lab.AuditLab(tmp_path / "lab") as lab:
         inventory = lab.inventory()
         # The API password comes from the "ABRA Flexi API" credential, not from the inventory.
@@ -215,7 +223,9 @@ def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink)
             "ABRAFLEXI_DRIFT_REPORT_MAIL_CA_PATH": report_sink.ca_path,
         }
 
-        def run(ident: str, **extravars: Any) -> Job:
+        def run(ident: str, hosts: tuple[str, ...] = FLEET, **extravars: Any) -> Job:
+            servers = inventory["flexi_servers"]
+            sliced = {"flexi_servers": {**servers, "hosts": {name: servers["hosts"][name] for name in hosts}}}
             envvars = {
                 **credential_env,
                 "ANSIBLE_COLLECTIONS_PATH": str(installed_collection),
@@ -223,7 +233,7 @@ def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink)
                 "ABRAFLEXI_DRIFT_REPORT_DIR": str(tmp_path / ident / "report"),
             }
             extravars = {"abraflexi_audit_artifacts": True, **extravars}
-            return run_job(tmp_path / ident, inventory, envvars, extravars, playbook="audit_smtp.yml")
+            return run_job(tmp_path / ident, sliced, envvars, extravars, playbook="audit_smtp.yml")
 
         yield run
 
@@ -253,7 +263,7 @@ def test_audit_job_on_the_module_path_holds_the_drift_of_every_server_that_answe
     assert stats_event(job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
 
 
-def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report(audit_job, report_sink):
+def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report_without_a_secret(audit_job, report_sink):
     job = audit_job("audit")
 
     assert (job.status, job.rc) == ("failed", 2), job.stdout
@@ -264,5 +274,22 @@ def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report(audit
         "FLEXI SMTP DRIFT SUMMARY (check mode): 5 servers, 1 in sync, 2 drifted, 1 failed, 1 unreachable"
     ) in job.stdout
     (mail,) = report_sink.wait_for(1)
+    message = message_from_bytes(mail.raw, policy=policy.default)
+    attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
     assert (mail.auth_login, mail.tls, mail.rcpt_tos) == (MAIL_USER, True, ("audit@example.com", "it@example.com"))
     assert mail.subject == "Flexi SMTP drift audit: 2 drifted, 1 failed, 1 unreachable of 5 servers"
+    assert 'data-count="drifted"><span class="n">2</span>' in message.get_body(("html",)).get_content()
+    assert json.loads(attachments["drift-report.json"])["counts"]["hosts"] == 5
+    assert "| flexi-brno | **drifted** |" in attachments["drift-report.md"]
+    published = [json.dumps(event) for event in job.events] + [job.stdout, mail.raw.decode("utf-8", "replace")]
+    assert [secret for secret in AUDIT_SECRETS for text in published if secret in text] == []
+
+
+def test_sliced_audit_job_artifacts_merged_by_awx_hold_every_server(audit_job):
+    slices = [audit_job("slice-1", hosts=FLEET[0::2]), audit_job("slice-2", hosts=FLEET[1::2])]
+
+    merged: dict[str, Any] = {}
+    for job in slices:  # AWX merges the slices' artifacts by top-level key, the last slice winning
+        merged.update(stats_event(job)["artifact_data"])
+
+    assert artifacts_by_server(merged) == EXPECTED_ARTIFACTS
