@@ -372,3 +372,30 @@ def test_fault_headers_from_json_lists_become_tuples():
 def test_fault_rejects_invalid_arguments(arguments):
     with pytest.raises(ValueError):
         Fault(**arguments)
+
+
+def test_linger_sends_the_document_without_a_length_then_spaces_and_keeps_the_line_open(emulator):
+    emulator.inject(Fault("linger", delay=0.2))
+    connection = raw_get(emulator.port)
+    received = b""
+    while not received.endswith(b">  ") and not received.endswith(b">\n  "):
+        chunk = connection.recv(65536)
+        assert chunk, "the emulator closed the connection"
+        received += chunk
+    connection.close()
+
+    head = received.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 200")
+    assert b"content-length" not in head
+    assert b"connection: close" in head
+
+
+def test_vanish_answers_then_refuses_new_connections(flexi):
+    flexi.emulator.inject(Fault("vanish"))
+
+    answer = flexi.get()
+
+    assert answer.status_code == 200
+    assert answer.headers["Connection"] == "close"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", flexi.emulator.port), timeout=5)

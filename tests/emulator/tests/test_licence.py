@@ -1,4 +1,4 @@
-"""Licence answers: a Flexi whose licence does not allow writing through the REST API, or this operation."""
+"""Licence answers: a Flexi whose licence has no REST API, or does not allow writing through it, or this operation."""
 
 from __future__ import annotations
 
@@ -28,3 +28,10 @@ def test_limited_licence_refuses_writes_and_the_test_mail_but_answers_reads(
     assert client.emulator.state.stored()["host"] == smtp_sink.host
     assert smtp_sink.messages == []
     assert (read.status_code, "<nastaveni-smtp>" in read.text) == (200, True)
+
+
+def test_licence_without_rest_api_answers_reads_404_and_writes_402(flexi_with, body):
+    client = flexi_with(licence="no-rest-api")
+
+    assert client.get().status_code == 404
+    assert client.write(body(host="smtp.example.cz")).status_code == 402

@@ -6,6 +6,9 @@ import socket
 import threading
 import time
 
+import pytest
+import requests
+
 from tests.emulator.proxy import ForwardProxy, ProxiedRequest
 
 
@@ -46,3 +49,17 @@ def test_proxy_records_request_headers_but_compares_without_them(forward_proxy, 
 
     assert connect == ProxiedRequest("CONNECT", f"127.0.0.1:{emulator.port}")
     assert connect.headers == (("User-Agent", "probe"),)
+
+
+@pytest.mark.parametrize("status", [407, 502, 302])
+def test_echo_mode_quotes_the_proxy_credentials_and_forwards_nothing(status):
+    with ForwardProxy(echo_status=status) as proxy:
+        proxies = {"http": f"http://user:pa%40ss@127.0.0.1:{proxy.port}"}
+        answer = requests.get("http://127.0.0.1:9/x", proxies=proxies, allow_redirects=False, timeout=10)
+        port = proxy.port
+
+    assert answer.status_code == status
+    assert "credentials: user:pa@ss" in answer.text
+    assert "Proxy-Authorization: Basic dXNlcjpwYUBzcw==" in answer.text
+    if status == 302:
+        assert answer.headers["Location"] == f"http://user:pa%40ss@127.0.0.1:{port}/login"
