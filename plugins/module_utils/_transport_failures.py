@@ -80,7 +80,7 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 def _root_cause(exc: BaseException) -> str:
     """The innermost reason of a requests/urllib3 failure, e.g. 'Connection refused', without pool internals."""
-    *_, cause = _causes(exc)
+    cause = list(_causes(exc))[-1]
     try:
         text = str(cause)
     except Exception:  # a library exception whose __str__ itself fails still names its class

@@ -29,7 +29,7 @@ ESCAPES = {
     "decimal reference, leading zeros": lambda char: f"&#000{ord(char)};",
     "hex reference": lambda char: f"&#x{ord(char):x};",
     "hex reference, upper case, leading zeros": lambda char: f"&#X00{ord(char):X};",
-    "named reference": lambda char: NAMED.get(char),
+    "named reference": NAMED.get,
     "percent, upper case": lambda char: "".join(f"%{byte:02X}" for byte in char.encode()),
     "percent, lower case": lambda char: "".join(f"%{byte:02x}" for byte in char.encode()),
     "JSON \\u": lambda char: "".join(f"\\u{unit:04x}" for unit in _utf16_units(char)),
