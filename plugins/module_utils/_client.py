@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import ConnectionSettings
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import (
+    MAX_DOCUMENT_BYTES,
     holds_settings,
     parse_document,
     reports_failure,
@@ -43,7 +44,7 @@ class FlexiClient:
 
     def __init__(self, connection: ConnectionSettings) -> None:
         self.connection = connection
-        self.transport = Transport(connection)
+        self.transport = Transport(connection, body_limit=MAX_DOCUMENT_BYTES)
         # As it goes on the wire, so the url a failure reports is the one that was sent.
         self.url = self.transport.wire_url(connection.company_url + SMTP_PATH)
 
@@ -73,7 +74,7 @@ class FlexiClient:
         try:
             return settings_in(root)
         except FlexiError as exc:
-            raise _messages().unreadable(self._request("GET"), answer, exc) from None
+            raise _messages().unreadable(self._request("GET"), answer, exc, root) from None
 
     def write_settings(self, document: bytes) -> None:
         """PUT a settings document; Flexi answers 201 (some versions 200) and a <winstrom> success document.

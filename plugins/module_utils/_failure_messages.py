@@ -81,7 +81,7 @@ def refused(request: Request, answer: Answer, what: str = "", root: Any = None) 
             "followed, so nothing was sent there; set url to the address that answers itself.",
             answer,
         )
-    messages = error_messages(answer.body) if root is None else messages_in(root)
+    messages = _flexi_messages(answer, root)
     if messages:
         msg = f"Flexi answered HTTP {answer.status} to {where}: {' | '.join(messages)}"
     elif what:
@@ -101,11 +101,17 @@ def reports_failure(request: Request, answer: Answer, root: Any) -> FlexiError:
     return request.error(f"{msg}: {' | '.join(messages)}" if messages else f"{msg}.", answer)
 
 
-def unreadable(request: Request, answer: Answer, problem: FlexiError) -> FlexiError:
-    """An answer with the right status whose body cannot be read as the document expected."""
+def unreadable(request: Request, answer: Answer, problem: FlexiError, root: Any = None) -> FlexiError:
+    """An answer with the right status whose body (parsed as ``root``, if it could be) is not the document
+    expected."""
     msg = f"Flexi answered HTTP {answer.status} to {request.where}, but {problem.msg}"
-    messages = error_messages(answer.body)
+    messages = _flexi_messages(answer, root)
     msg = f"{msg}: {' | '.join(messages)}" if messages else f"{msg}."
     if request.method == "PUT":
         msg = f"{msg} {UNKNOWN_OUTCOME}"
     return request.error(msg, answer)
+
+
+def _flexi_messages(answer: Answer, root: Any) -> list[str]:
+    """Flexi's messages in the answer: from its parsed document when there is one, else read from the body."""
+    return error_messages(answer.body) if root is None else messages_in(root)

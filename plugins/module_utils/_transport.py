@@ -39,8 +39,6 @@ USER_AGENT = "abraflexi.flexi Ansible collection"
 # Pauses before the 2nd and 3rd attempt of a call that is safe to repeat.
 RETRY_DELAYS = (0.5, 1.5)
 RETRY_STATUSES = frozenset({502, 503, 504})
-# Answers are read up to this size; the XML reader refuses anything larger.
-MAX_BODY_BYTES = 1024 * 1024
 
 
 class Deadline:
@@ -84,8 +82,9 @@ class TransportFailure(Exception):
 class Transport:
     """One session to one server: credentials, TLS, proxies; ``call`` makes a request within a deadline."""
 
-    def __init__(self, connection: ConnectionSettings) -> None:
+    def __init__(self, connection: ConnectionSettings, body_limit: int) -> None:
         self.connection = connection
+        self.body_limit = body_limit  # bytes read of an answer: one more and the caller refuses it anyway
         self.session = requests.Session()
         # Environment settings are applied by hand below: with trust_env requests would also read .netrc and hand
         # its credentials to whatever host the URL names.
@@ -155,7 +154,8 @@ class Transport:
                 with self.session.request(
                     method, url, timeout=deadline.remaining(), stream=True, allow_redirects=False, **kwargs
                 ) as response:
-                    answer = Answer(response.status_code, _read_limited(response), response.headers.get("Location"))
+                    body = _read_limited(response, self.body_limit)
+                    answer = Answer(response.status_code, body, response.headers.get("Location"))
         except Exception as exc:  # every library failure becomes a TransportFailure
             from ansible_collections.abraflexi.flexi.plugins.module_utils._transport_failures import classify
 
@@ -167,12 +167,12 @@ class Transport:
         return answer
 
 
-def _read_limited(response: Any) -> bytes:
+def _read_limited(response: Any, limit: int) -> bytes:
     body = bytearray()
     for chunk in response.iter_content(chunk_size=65536):
         body.extend(chunk)
-        if len(body) > MAX_BODY_BYTES:
-            break  # the XML reader rejects it; no need to read the rest
+        if len(body) > limit:
+            break  # one byte over is enough for the caller to refuse it; no need to read the rest
     return bytes(body)
 
 
