@@ -29,7 +29,7 @@ _SHORT = {'"': '"', "\\": r"\\", "/": "/", "'": "'", "\b": "b", "\f": "f", "\n":
 
 def _hex(value: int, width: int = 1) -> str:
     """``value`` in hex digits as a pattern that takes either case."""
-    return "".join(f"[{digit}{digit.upper()}]" if digit.isalpha() else digit for digit in f"{value:0{width}x}")
+    return hex_digits(f"{value:0{width}x}")
 
 
 def _utf16(code: int) -> list[int]:

@@ -36,6 +36,7 @@ def base64_forms(secret: str) -> frozenset[str]:
 
 
 def hex_digits(text: str) -> str:
+    """Hex digits ``text`` as a pattern that takes either case."""
     return "".join(f"[{char}{char.upper()}]" if char.isalpha() else char for char in text)
 
 
