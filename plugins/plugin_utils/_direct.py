@@ -28,6 +28,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._module import ModuleContract, execute
+from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import LongestFirst
 from ansible_collections.abraflexi.flexi.plugins.module_utils._requirements import missing_library
 
 try:  # ansible-core 2.19+: a failed module result is told apart from a failed action ("Module failed: ...").
@@ -111,7 +112,7 @@ def finish(
         result["warnings"] = warnings
     # AnsibleModule keeps booleans and None of the top level as they are, whatever the no_log values.
     preserved = {key: value for key, value in result.items() if value is None or isinstance(value, bool)}
-    masked = remove_values(result, sorted(no_log_values, key=len, reverse=True))
+    masked = remove_values(result, LongestFirst(no_log_values))
     masked.update(preserved)
     return masked
 
