@@ -64,9 +64,9 @@ def host_line(host: Mapping[str, Any], drifted_label: str) -> str:
         check = next(check for check in host["checks"] if check["status"] == status)
         message = scrub_text(" ".join(str(check.get("msg") or "").split()), MAX_MESSAGE)
         return f"  {host['host']}: {status}: {message}"
-    if any(check.get("hidden") for check in host["checks"]) and not host_changes(host):
-        return f"  {host['host']}: {drifted_label} (hidden by no_log)"
     changes = host_changes(host)
+    if not changes and any(check.get("hidden") for check in host["checks"]):
+        return f"  {host['host']}: {drifted_label} (hidden by no_log)"
     shown = changes[:MAX_FIELDS] + ([more(len(changes) - MAX_FIELDS)] if len(changes) > MAX_FIELDS else [])
     return f"  {host['host']}: {drifted_label}: {', '.join(shown)}"
 
