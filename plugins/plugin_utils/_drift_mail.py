@@ -96,8 +96,11 @@ def build_message(report: Mapping[str, Any], settings: MailSettings) -> EmailMes
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2].strip("> ") or None)
     message.set_content(render_summary(report) + "\n")
     message.add_alternative(render_html(report), subtype="html")
-    for name, maintype, subtype in (("json", "application", "json"), ("markdown", "text", "markdown")):
-        text = render_json(report) if name == "json" else render_markdown(report)
+    for name, render, maintype, subtype in (
+        ("json", render_json, "application", "json"),
+        ("markdown", render_markdown, "text", "markdown"),
+    ):
+        text = render(report)
         message.add_attachment(text.encode("utf-8"), maintype=maintype, subtype=subtype, filename=FILE_NAMES[name])
     return message
 
