@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 from urllib.parse import quote, unquote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
@@ -45,17 +44,19 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
     }
 
 
-@dataclass(frozen=True)
-class ConnectionSettings:
+class ConnectionSettings(NamedTuple):
     """Where and how to reach Flexi, checked and ready for the HTTP client."""
 
     base_url: str
     company: str
     username: str | None
-    password: str | None = field(repr=False)
+    password: str | None
     verify: Verify
     timeout: int
     use_proxy: bool = True
+
+    def __repr__(self) -> str:
+        return f"ConnectionSettings(base_url={self.base_url!r}, company={self.company!r}, password=<hidden>)"
 
     @property
     def company_url(self) -> str:

@@ -11,8 +11,7 @@ columns are all derived from FIELDS, so a new field is one entry here plus its t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any, Callable, NamedTuple, Union
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._validation import (
     check_address,
@@ -42,15 +41,14 @@ def _whole_number_or_text(text: str) -> Value:
     return int(text) if text.isascii() and text.isdigit() else text
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One SMTP setting: option name, element in Flexi's settings document, type, report label and check."""
 
     option: str
     element: str
     label: str
     type: str = "str"
-    choices: tuple[str, ...] = ()
+    choices: tuple = ()
     # Flexi never returns a secret field, so it is not compared; it is sent as update_password decides.
     secret: bool = False
     # Normalise and check a given value before any request: (option, value) -> value, or raise FlexiError.

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, NamedTuple, NoReturn
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -27,14 +26,14 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import Lon
 from ansible_collections.abraflexi.flexi.plugins.module_utils._requirements import missing_library
 
 
-@dataclass
 class Task:
     """One run of a module: its checked options, check mode, the result it builds and its warnings."""
 
-    params: Mapping[str, Any] = field(repr=False)
-    check_mode: bool = False
-    result: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    def __init__(self, params: Mapping[str, Any], check_mode: bool = False) -> None:
+        self.params = params
+        self.check_mode = check_mode
+        self.result: dict[str, Any] = {}
+        self.warnings: list[str] = []
 
     def warn(self, text: str) -> None:
         self.warnings.append(text)
@@ -44,8 +43,7 @@ class Task:
 TaskFunction = Callable[[Task], None]
 
 
-@dataclass(frozen=True)
-class ModuleContract:
+class ModuleContract(NamedTuple):
     """What a module hands to FlexiModule and to direct execution: its own options and its task function."""
 
     options: Mapping[str, Any]
@@ -60,8 +58,7 @@ class ModuleContract:
         return task_secrets(params, self.argument_spec())
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a run returns to Ansible, every secret masked: the result (with `failed` set on failure)."""
 
     result: dict[str, Any]

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, make_dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import (
     PASSWORD_FIELD,
@@ -23,20 +23,16 @@ CHANGED_PASSWORD = "<changed>"
 
 def _as_dict(settings: Any) -> dict[str, Any]:
     """The settings return value."""
-    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
+    return dict(zip(settings._fields, settings))
 
 
 def settings_type(fields: Sequence[Field]) -> type:
-    """A frozen dataclass of what Flexi stores: one attribute per field (default: its unset value), password_set."""
-    return make_dataclass(
-        "SmtpSettings",
-        [
-            *((smtp_field.option, Any, field(default=smtp_field.unset)) for smtp_field in fields),
-            ("password_set", bool, field(default=False)),
-        ],
-        namespace={"__module__": __name__, "as_dict": _as_dict},
-        frozen=True,
-    )
+    """An immutable record of what Flexi stores: one attribute per field (default: its unset value), password_set."""
+    names = (*(smtp_field.option for smtp_field in fields), "password_set")
+    defaults = (*(smtp_field.unset for smtp_field in fields), False)
+    record = namedtuple("SmtpSettings", names, defaults=defaults, module=__name__)
+    record.as_dict = _as_dict
+    return record
 
 
 # What Flexi stores, as flexi_smtp reports it (the password only as whether one is stored). The port is a whole
@@ -44,24 +40,28 @@ def settings_type(fields: Sequence[Field]) -> type:
 SmtpSettings = settings_type(SETTINGS_FIELDS)
 
 
-@dataclass(frozen=True)
-class DesiredSettings:
+class DesiredSettings(NamedTuple):
     """The options the user gave, normalised; omitted options are absent and therefore unmanaged."""
 
     values: Mapping[str, Value]
-    password: str | None = field(default=None, repr=False)
+    password: str | None = None
     update_password: str = UPDATE_PASSWORD_DEFAULT
 
+    def __repr__(self) -> str:
+        return f"DesiredSettings(values={self.values!r}, update_password={self.update_password!r})"
 
-@dataclass(frozen=True)
-class Plan:
+
+class Plan(NamedTuple):
     """What a run will do: the fields to send, whether the password goes, the diff and the predicted result."""
 
     fields_to_send: Mapping[str, Value]
-    password_to_send: str | None = field(repr=False)
+    password_to_send: str | None
     before: Mapping[str, Any]
     after: Mapping[str, Any]
     predicted: SmtpSettings
+
+    def __repr__(self) -> str:
+        return f"Plan(fields_to_send={self.fields_to_send!r}, after={self.after!r}, predicted={self.predicted!r})"
 
     @property
     def changed(self) -> bool:
@@ -100,9 +100,9 @@ def make_plan(current: SmtpSettings, desired: DesiredSettings) -> Plan:
     fields_to_send = {option: value for option, value in desired.values.items() if stored[option] != value}
     password_to_send = _password_to_send(current, desired)
 
-    predicted = replace(current, **fields_to_send)
+    predicted = current._replace(**fields_to_send)
     if password_to_send is not None:
-        predicted = replace(predicted, password_set=bool(password_to_send))
+        predicted = predicted._replace(password_set=bool(password_to_send))
 
     before = {option: stored[option] for option in desired.values}
     after = {option: desired.values[option] for option in desired.values}

@@ -20,8 +20,7 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import ConnectionSettings
 
@@ -57,8 +56,7 @@ class Deadline:
         return self.cut or time.monotonic() >= self._end
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """Status, body and redirect target of one HTTP answer (never other headers or cookies)."""
 
     status: int
