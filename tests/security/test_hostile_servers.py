@@ -22,12 +22,6 @@ SMTP_PASSWORD = "Smtp-Secret-42"
 HARD_API_PASSWORD = "Ap'i \"p&ss/~*ř"
 
 
-@pytest.fixture
-def other_host(emulator_factory):
-    """A second Flexi that a redirect points to; nothing may ever reach it."""
-    return emulator_factory()
-
-
 # Redirects (never followed)
 
 CALLS = {
@@ -45,9 +39,10 @@ CALLS = {
 @pytest.mark.parametrize("status", REDIRECTS)
 @pytest.mark.parametrize("call", CALLS)
 def test_redirect_fails_with_its_status_and_location_and_sends_nothing_there(
-    emulator, other_host, run_module, module_args, call, status
+    emulator, emulator_factory, run_module, module_args, call, status
 ):
     module, options, matching, method = CALLS[call]
+    other_host = emulator_factory()  # a second Flexi that nothing may ever reach
     location = other_host.url + SMTP_PATH
     emulator.inject(Fault("redirect", status=status, location=location, **matching))
 
@@ -60,16 +55,6 @@ def test_redirect_fails_with_its_status_and_location_and_sends_nothing_there(
     assert "never followed" in result["msg"]
     assert other_host.requests == []
     assert emulator.state.stored()["host"] != "smtp.example.com"
-
-
-def test_redirect_location_holding_the_password_is_masked(emulator, run_module, module_args):
-    emulator.inject(Fault("redirect", status=302, location=f"ftp://evil.example/{API_PASSWORD}"))
-
-    result = run_module("flexi_smtp_info", module_args)
-
-    assert result["msg"].startswith("Flexi answered HTTP 302 to GET ")
-    assert "ftp://evil.example/********" in result["msg"]
-    assert API_PASSWORD not in run_module.outputs[-1]
 
 
 # Slow servers: timeout bounds the whole request (a body still coming: test_deadline_means_no_answer.py)

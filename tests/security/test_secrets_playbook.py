@@ -1,12 +1,9 @@
-"""No secret shown by the real ansible-playbook at -vvv --diff, with both passwords from Ansible Vault.
+"""No secret shown by the real ansible-playbook at -vvv --diff, with both passwords vaulted as docs/security.md says.
 
-The passwords are kept as the recipe of docs/security.md keeps them. What a module returns is proved in process
-(test_echoed_secrets.py and the rest of this directory), and the integration targets check every run's output on
-both execution paths; this run adds what only ansible-core's printing shows: the diff of a password change, a failure
-quoting the whole request (Basic header and SMTP password), and the invocation -vvv prints for a url holding
-credentials. The passwords contain %, &, <, ", ' and non-ASCII characters; none of them may appear, in any spelling
-(as is, XML-escaped, URL-encoded, JSON-escaped, as HTTP Basic token), in stdout, stderr, the ansible log, or the
-registered results.
+What a module returns is proved in process, and the integration targets check every run's output on both paths;
+this run adds what only ansible-core's printing shows: a password change's diff, a failure quoting the whole request
+(Basic header and SMTP password), the invocation -vvv prints for a url with credentials. No password (with %, &, <,
+", ' and non-ASCII characters) may show, in any spelling or as Basic token, in stdout, stderr, log or results.
 """
 
 from __future__ import annotations
@@ -133,23 +130,15 @@ def secrets_run(tmp_path_factory) -> Iterator[SecretsRun]:
         yield SecretsRun(run, servers)
 
 
-def test_playbook_ran_every_scenario_without_traceback_or_warning(secrets_run):
+def test_playbook_ran_every_scenario_to_its_outcome_without_traceback_or_warning(secrets_run):
     run = secrets_run.run
 
     assert run.returncode == 0, run.describe()
-    assert sorted(name for name, outcome in run.results.items() if outcome) == sorted(SCENARIOS)
+    assert {name: (bool(outcome.get("failed")), outcome.get("status")) for name, outcome in run.results.items()} == {
+        name: (failed, status) for name, (*_, failed, status) in SCENARIOS.items()
+    }
     assert "Traceback" not in run.everything
     assert "[WARNING]" not in run.output
-
-
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_scenario_had_its_expected_outcome(secrets_run, name):
-    *_, failed, status = SCENARIOS[name]
-    outcome = secrets_run.run.results[name]
-
-    assert bool(outcome.get("failed")) is failed, outcome
-    assert outcome.get("status") == status
-    assert "module_stderr" not in outcome
 
 
 def test_vaulted_passwords_really_travelled(secrets_run):
