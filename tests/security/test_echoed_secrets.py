@@ -26,8 +26,8 @@ API_USER = "api-user"
 API_PASSWORD = "Ap'i \"p&ss/~*ř%<:x>"
 SMTP_PASSWORD = "Sm'tp <p&ss>/~*ö%€"
 
-# Raw faults: {request} is the request line, headers (Authorization included) and body as received, {authorization}
-# and {body} those parts alone; each is put in spelled as the fault's `spelling` says.
+# Raw faults: {request} is the request line, headers (Authorization included) and body as received, {body} the body
+# alone; each is put in spelled as the fault's `spelling` says.
 ECHOES: dict[str, Fault] = {
     **{f"echo, {spelling}": Fault("echo", spelling=spelling) for spelling in SPELLINGS},
     "Flexi message quoting the request": Fault(
@@ -35,13 +35,6 @@ ECHOES: dict[str, Fault] = {
         status=400,
         body="<winstrom><success>false</success><message>{request}</message></winstrom>",
         content_type=XML_TYPE,
-        spelling="xml",
-    ),
-    "proxy HTML page showing the request": Fault(
-        "raw",
-        status=502,
-        body="<html><body><pre>{request}</pre></body></html>",
-        content_type="text/html",
         spelling="xml",
     ),
     "JSON error quoting the request": Fault(
@@ -53,9 +46,6 @@ ECHOES: dict[str, Fault] = {
     ),
     "URL-encoded echo": Fault(
         "raw", status=400, body="<message>received={request}</message>", content_type=XML_TYPE, spelling="percent-all"
-    ),
-    "base64 echo of the Authorization header": Fault(
-        "raw", status=400, body="<message>auth was {authorization}</message>", content_type=XML_TYPE
     ),
     "base64 echo of the body": Fault(
         "raw", status=400, body="<message>body was {body}</message>", content_type=XML_TYPE, spelling="base64"
