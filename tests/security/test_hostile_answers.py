@@ -145,21 +145,6 @@ def test_entity_expansion_bomb_in_an_error_answer_yields_no_message(flexi_readin
     )
 
 
-def test_hostile_write_answer_is_refused_and_the_outcome_called_unknown(
-    emulator_factory, run_module, local_file, canary
-):
-    hostile = hostile_documents(local_file, canary.url)["external file entity"]
-    flexi = emulator_factory(initial={"host": "smtp.example.com", "password": "stored"})
-    flexi.inject(Fault("raw", status=201, body=hostile, content_type=XML_TYPE, method="PUT"))
-
-    result = run_module("flexi_smtp", args_for(flexi.url, host="new.example.com"))
-
-    assert result["msg"] == (
-        f"Flexi answered HTTP 201 to PUT {flexi.url}/c/{COMPANY}/nastaveni/smtp, but {DTD_REFUSED}. "
-        "Whether the settings were saved is unknown; run the task again to compare."
-    )
-
-
 def test_endless_answer_is_cut_off(emulator_factory, run_module):
     # Chunked, without Content-Length and without end: the client must stop reading on its own.
     flexi = emulator_factory()
@@ -168,13 +153,3 @@ def test_endless_answer_is_cut_off(emulator_factory, run_module):
     result = run_module("flexi_smtp_info", args_for(flexi.url))
 
     assert result["msg"].endswith(", but the answer is larger than 1048576 bytes, far more than a Flexi document.")
-
-
-def test_wide_answer_within_the_size_limit_is_read(flexi_reading, run_module):
-    # Many elements but shallow and under 1 MiB: an odd document, read in bounded time and memory.
-    wide = b"<nastaveni-smtp><host>h</host>" + b"<x/>" * 200_000 + b"</nastaveni-smtp>"
-    flexi = flexi_reading(wide)
-
-    result = run_module("flexi_smtp_info", args_for(flexi.url))
-
-    assert result["settings"]["host"] == "h"

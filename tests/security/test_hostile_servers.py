@@ -7,24 +7,19 @@ from the module.
 from __future__ import annotations
 
 import time
+from xml.sax.saxutils import escape
 
 import pytest
 
 from tests.emulator.faults import Fault
-from tests.emulator.spellings import SPELLINGS, spell
 from tests.support.modules import API_PASSWORD, API_USER, warning_texts
+from tests.support.secrets import leaks_in, spellings
 
 SMTP_PATH = "/c/demo_s_r_o_/nastaveni/smtp"
 REDIRECTS = (301, 302, 303, 307, 308)
 SMTP_PASSWORD = "Smtp-Secret-42"
-# A password whose every spelling differs from the plain text: quotes, ampersand, slash, tilde, star, space, ř.
+# Quotes, ampersand, slash, tilde, star, space, ř: every text format escapes some of them.
 HARD_API_PASSWORD = "Ap'i \"p&ss/~*ř"
-
-
-@pytest.fixture
-def other_host(emulator_factory):
-    """A second Flexi that a redirect points to; nothing may ever reach it."""
-    return emulator_factory()
 
 
 # Redirects (never followed)
@@ -44,9 +39,10 @@ CALLS = {
 @pytest.mark.parametrize("status", REDIRECTS)
 @pytest.mark.parametrize("call", CALLS)
 def test_redirect_fails_with_its_status_and_location_and_sends_nothing_there(
-    emulator, other_host, run_module, module_args, call, status
+    emulator, emulator_factory, run_module, module_args, call, status
 ):
     module, options, matching, method = CALLS[call]
+    other_host = emulator_factory()  # a second Flexi that nothing may ever reach
     location = other_host.url + SMTP_PATH
     emulator.inject(Fault("redirect", status=status, location=location, **matching))
 
@@ -61,73 +57,34 @@ def test_redirect_fails_with_its_status_and_location_and_sends_nothing_there(
     assert emulator.state.stored()["host"] != "smtp.example.com"
 
 
-def test_redirect_location_holding_the_password_is_masked(emulator, run_module, module_args):
-    emulator.inject(Fault("redirect", status=302, location=f"ftp://evil.example/{API_PASSWORD}"))
-
-    result = run_module("flexi_smtp_info", module_args)
-
-    assert result["msg"].startswith("Flexi answered HTTP 302 to GET ")
-    assert "ftp://evil.example/********" in result["msg"]
-    assert API_PASSWORD not in run_module.outputs[-1]
+# Slow servers: timeout bounds the whole request, whichever (a body still coming: test_deadline_means_no_answer.py)
 
 
-# Slow servers: timeout bounds the whole request
-
-
-@pytest.mark.parametrize("phase", ["headers", "body"])
-@pytest.mark.parametrize(("module", "options", "method"), [
-    ("flexi_smtp_info", {}, "GET"),
-    ("flexi_smtp", {"host": "smtp.example.com"}, "PUT"),
-])  # fmt: skip
-def test_dripping_server_fails_within_the_timeout(emulator, run_module, module_args, phase, module, options, method):
-    emulator.inject(Fault("drip", delay=0.2, phase=phase, method=method))
+def test_dripping_headers_fail_within_the_timeout(emulator, run_module, module_args):
+    emulator.inject(Fault("drip", delay=0.2, phase="headers"))
     started = time.monotonic()
 
-    result = run_module(module, {**module_args, **options, "timeout": 2})
+    result = run_module("flexi_smtp_info", {**module_args, "timeout": 2})
 
     elapsed = time.monotonic() - started
-    assert result["failed"] is True
-    assert result["status"] == -1
-    assert result["method"] == method
-    assert result["msg"].startswith(f"Flexi did not answer within 2 s ({method} {emulator.url}{SMTP_PATH})")
+    assert (result["failed"], result["status"], result["method"]) == (True, -1, "GET")
+    assert result["msg"].startswith(f"Flexi did not answer within 2 s (GET {emulator.url}{SMTP_PATH})")
     assert elapsed < 3.0
 
 
-# 200 answers that are not what was asked for
-
-NOT_SETTINGS = {
-    "other root": ("<firma><nazev>ACME</nazev></firma>", "application/xml", "(<firma> instead of <nastaveni-smtp>)"),
-    "namespaced root": (
-        '<nastaveni-smtp xmlns="urn:other"><host>x</host></nastaveni-smtp>',
-        "application/xml",
-        "instead of <nastaveni-smtp>",
-    ),
-    "winstrom failure": (
-        '<winstrom version="1.0"><success>false</success><message>Databáze je zamčena</message></winstrom>',
-        "application/xml",
-        "Databáze je zamčena",
-    ),
-    "proxy login page": (
-        "<html><body><form action='/login'><input name=user><input type=password></form></body></html>",
-        "text/html",
-        "not well-formed XML",
-    ),
-}
+# 200 answers that are not what was asked for (another root, <winstrom> failures and HTML pages: the unit tests)
 
 
-@pytest.mark.parametrize("case", NOT_SETTINGS)
-def test_a_200_answer_that_is_not_the_settings_fails_with_status_url_and_body(emulator, run_module, module_args, case):
-    body, content_type, expected = NOT_SETTINGS[case]
-    emulator.inject(Fault("raw", status=200, body=body, content_type=content_type))
+def test_a_200_answer_in_another_namespace_fails_with_status_url_and_body(emulator, run_module, module_args):
+    body = '<nastaveni-smtp xmlns="urn:other"><host>x</host></nastaveni-smtp>'
+    emulator.inject(Fault("raw", status=200, body=body, content_type="application/xml"))
 
     result = run_module("flexi_smtp_info", module_args)
 
     assert result["failed"] is True
-    assert result["status"] == 200
-    assert result["method"] == "GET"
-    assert result["url"] == emulator.url + SMTP_PATH
+    assert (result["status"], result["method"], result["url"]) == (200, "GET", emulator.url + SMTP_PATH)
     assert result["msg"].startswith(f"Flexi answered HTTP 200 to GET {emulator.url}{SMTP_PATH}, but ")
-    assert expected in result["msg"]
+    assert "instead of <nastaveni-smtp>" in result["msg"]
     assert result["response"] == body
 
 
@@ -168,47 +125,40 @@ def test_broken_content_encoding_is_a_clean_failure(emulator, run_module, module
     assert result["msg"].startswith(f"Flexi's answer to GET {emulator.url}{SMTP_PATH} could not be decoded")
 
 
-# Licences
+# Licences (the 403 and 404 hints: tests/unit/plugins/modules/test_faults.py, test_licence_hint.py)
 
 
-@pytest.mark.parametrize(
-    ("licence", "status", "message", "hint"),
-    [
-        ("no-rest-write", 402, "Licence nezahrnuje zápis přes REST API.", "does not include writing through the REST"),
-        ("operation-forbidden", 403, "Licence tuto operaci nepovoluje.", "licence does not permit the operation"),
-    ],
-)
-def test_licence_refusals_quote_flexi_and_say_what_to_do(emulator_factory, run_module, licence, status, message, hint):
-    emulator = emulator_factory(licence=licence)
+def test_licence_without_rest_writes_quotes_flexi_and_says_what_to_do(emulator_factory, run_module):
+    emulator = emulator_factory(licence="no-rest-write")
     args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
 
     result = run_module("flexi_smtp", {**args, "host": "smtp.example.com"})
 
     assert result["failed"] is True
-    assert result["status"] == status
-    assert result["msg"].startswith(f"Flexi answered HTTP {status} to PUT {emulator.url}{SMTP_PATH}: {message} ")
-    assert hint in result["msg"]
+    assert result["status"] == 402
+    assert result["msg"] == (
+        f"Flexi answered HTTP 402 to PUT {emulator.url}{SMTP_PATH}: Licence nezahrnuje zápis přes REST API. "
+        "The Flexi licence does not include writing through the REST API; ask ABRA for a licence with API write "
+        "access."
+    )
 
 
 # A secret echoed into a stored value
 
 
-@pytest.mark.parametrize("spelling", SPELLINGS)
-def test_secret_echoed_into_a_stored_value_is_masked_in_the_warning(emulator_factory, run_module, spelling):
+def test_secret_echoed_into_a_stored_value_is_masked_in_the_warning(emulator_factory, run_module):
+    # Every spelling is masked by construction (tests/unit/plugins/module_utils/test_redact_by_construction.py).
     emulator = emulator_factory(users={API_USER: HARD_API_PASSWORD})
-    spelled = spell(HARD_API_PASSWORD, spelling)
-    document = f"<nastaveni-smtp><port>{spelled.replace('&', '&amp;').replace('<', '&lt;')}</port></nastaveni-smtp>"
+    document = f"<nastaveni-smtp><port>{escape(HARD_API_PASSWORD)}</port></nastaveni-smtp>"
     emulator.inject(Fault("raw", status=200, body=document, content_type="application/xml"))
     args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": HARD_API_PASSWORD}
 
     result = run_module("flexi_smtp_info", args)
 
-    if spelled.isdigit():
-        pytest.skip("this spelling is a number, so it is no warning")
     assert warning_texts(result) == [
         "Flexi holds the port '********', which is not a whole number; give port to repair it."
     ]
-    assert spelled not in run_module.outputs[-1]
+    assert leaks_in(result, spellings(HARD_API_PASSWORD)) == []
 
 
 # Stored port that is not a number
@@ -218,11 +168,11 @@ def test_stored_port_that_is_not_a_number_is_reported_and_repaired(emulator_fact
     emulator = emulator_factory(initial={"port": "465.0"})
     args = {"url": emulator.url, "company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
 
-    read = run_module("flexi_smtp_info", args)
     repaired = run_module("flexi_smtp", {**args, "port": 25})
 
-    assert read["settings"]["port"] == "465.0"
-    assert warning_texts(read) == ["Flexi holds the port '465.0', which is not a whole number; give port to repair it."]
+    assert warning_texts(repaired) == [
+        "Flexi holds the port '465.0', which is not a whole number; give port to repair it."
+    ]
     assert repaired["changed"] is True
     assert repaired["diff"] == {"before": {"port": "465.0"}, "after": {"port": 25}}
     assert emulator.state.stored()["port"] == "25"
