@@ -1,11 +1,9 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark-only callback: when each task started and when each host's result arrived, as JSON.
-
-Enabled by bench/harness.py through ANSIBLE_CALLBACKS_ENABLED; writes to the file named in BENCH_TIMER_OUT.
-Tasks are told apart by the task variables ``bench_case`` and ``bench_job`` that the generated playbooks set.
-"""
+"""Benchmark-only callback (enabled by bench/harness.py): when each task started and each host's result arrived,
+written as JSON to the file named in BENCH_TIMER_OUT. Tasks are told apart by their variables ``bench_case`` and
+``bench_job``."""
 
 from __future__ import annotations
 
@@ -14,16 +12,6 @@ import os
 import time
 
 from ansible.plugins.callback import CallbackBase
-
-DOCUMENTATION = r"""
-name: bench_timer
-type: aggregate
-short_description: Task start and result times for the abraflexi.flexi benchmark
-description:
-  - Writes each task's start time and each host's result time to the file named in E(BENCH_TIMER_OUT).
-requirements:
-  - enabled in callbacks_enabled
-"""
 
 
 class CallbackModule(CallbackBase):
@@ -62,6 +50,5 @@ class CallbackModule(CallbackBase):
         self._result("unreachable", result)
 
     def v2_playbook_on_stats(self, stats) -> None:
-        if os.environ.get("BENCH_TIMER_OUT"):
-            with open(os.environ["BENCH_TIMER_OUT"], "w", encoding="utf-8") as out:
-                json.dump(list(self._tasks.values()), out)
+        with open(os.environ["BENCH_TIMER_OUT"], "w", encoding="utf-8") as out:
+            json.dump(list(self._tasks.values()), out)
