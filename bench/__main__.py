@@ -71,10 +71,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def machine() -> dict[str, Any]:
     cpuinfo = Path("/proc/cpuinfo")
-    models = (
-        re.findall(r"^model name\s*:\s*(.*?)\s*$", cpuinfo.read_text(encoding="utf-8"), re.M)
-        if cpuinfo.exists()
-        else []
+    models = re.findall(
+        r"^model name\s*:\s*(.*?)\s*$", cpuinfo.read_text(encoding="utf-8") if cpuinfo.exists() else "", re.M
     )
     describe = ["git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty"]
     return {
@@ -89,15 +87,11 @@ def machine() -> dict[str, Any]:
     }
 
 
-def raw(value: Any) -> Any:
-    """``value`` as JSON data (a dataclass as its fields)."""
+def as_json(value: Any) -> Any:
+    """For json.dumps: a dataclass as its fields, a path as text."""
     if dataclasses.is_dataclass(value):
-        return {field.name: raw(getattr(value, field.name)) for field in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(key): raw(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [raw(item) for item in value]
-    return str(value) if isinstance(value, Path) else value
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    return str(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "startup": {result.payload.name: result for result in startup},
         "targets": found,
     }
-    (args.output / "results.json").write_text(json.dumps(raw(results), indent=2), encoding="utf-8")
+    (args.output / "results.json").write_text(json.dumps(results, indent=2, default=as_json), encoding="utf-8")
     print(f"Raw numbers: {args.output / 'results.json'}")
     return 1 if args.strict and not all(verdict.holds for verdict in found) else 0
 
