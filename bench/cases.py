@@ -60,15 +60,12 @@ def fleet_company(index: int) -> str:
     return f"fleet_{index:03d}"
 
 
-def play_vars(url: str) -> dict[str, Any]:
-    return {"flexi_url": url, "flexi_username": API_USER, "flexi_password": API_PASSWORD}
-
-
 def play(name: str, url: str, tasks: list[dict[str, Any]], hosts: str = "localhost", **extra: Any) -> dict[str, Any]:
     """A play of ``tasks`` against the emulator at ``url``; ``extra`` adds play variables (or check_mode)."""
     check_mode = extra.pop("check_mode", False)
+    connection = {"flexi_url": url, "flexi_username": API_USER, "flexi_password": API_PASSWORD}
     return {"name": name, "hosts": hosts, "gather_facts": False, "check_mode": check_mode,
-            "vars": {**play_vars(url), **extra}, "tasks": tasks}  # fmt: skip
+            "vars": {**connection, **extra}, "tasks": tasks}  # fmt: skip
 
 
 def _job_task(kind: Kind, job: Any) -> dict[str, Any]:
@@ -90,9 +87,6 @@ class KindResult:
     timing: Summary
     requests_per_job: tuple[tuple[str, ...], ...]
     rounds: tuple[int, ...]  # the round of each sample, to pair it with the other side's job of the same round
-
-    def per_round(self) -> dict[int, float]:
-        return dict(zip(self.rounds, self.timing.samples))
 
 
 def run_task_cases(ansible: Ansible, emulator: EmulatorServer, rounds: int) -> dict[str, KindResult]:
@@ -133,10 +127,6 @@ class FleetResult:
     cpu: Summary  # user + system seconds of ansible-playbook and every process it started
     peak_rss: Summary  # MiB of the largest single process among them
     requests_per_host: tuple[int, ...]
-
-    @property
-    def path(self) -> str:
-        return "direct" if self.direct else "module"
 
 
 def fleet_inventory(hosts: int) -> dict[str, Any]:

@@ -67,8 +67,10 @@ def table(header: str, rows: Sequence[Sequence[str]]) -> str:
 
 def paired_ratio(ours: KindResult, reference: KindResult) -> Summary:
     """Ratios of jobs run in the same round (next to each other in time), so slow phases cancel out."""
-    theirs = reference.per_round()
-    return Summary.of(seconds / theirs[round_] for round_, seconds in ours.per_round().items() if round_ in theirs)
+    theirs = dict(zip(reference.rounds, reference.timing.samples))
+    return Summary.of(
+        seconds / theirs[round_] for round_, seconds in zip(ours.rounds, ours.timing.samples) if round_ in theirs
+    )
 
 
 def _timing_cells(ours: KindResult, reference: KindResult) -> list[str]:
@@ -124,10 +126,11 @@ def fleet_table(results: Sequence[FleetResult], cores: int) -> list[str]:
     for result in results:
         base = by_key.get((result.hosts, 1, result.direct))
         speedup = fleet_speedup(base, result) if base else float("nan")
+        wall, span = result.wall, result.span
         rows.append([
-            str(result.hosts), str(result.forks), result.path, str(result.wall.n), f"{result.wall.min:.2f}",
-            f"{result.wall.median:.2f}", f"{result.span.min:.2f}", f"{result.span.median:.2f}",
-            _ms(result.span.median / result.hosts), f"{speedup:.2f} (ideal {min(result.forks, cores, result.hosts)})",
+            str(result.hosts), str(result.forks), "direct" if result.direct else "module", str(wall.n),
+            f"{wall.min:.2f}", f"{wall.median:.2f}", f"{span.min:.2f}", f"{span.median:.2f}",
+            _ms(span.median / result.hosts), f"{speedup:.2f} (ideal {min(result.forks, cores, result.hosts)})",
             f"{result.cpu.median:.2f}", f"{result.peak_rss.median:.1f}", _counts(result.requests_per_host),
         ])  # fmt: skip
     header = (
