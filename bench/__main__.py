@@ -1,10 +1,8 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""`python -m bench` (`make bench`): start the emulator, run every case, print the tables and the target verdicts.
-
-The printed report also goes to report.md, the raw numbers to results.json, in bench/output/ (git-ignored).
-"""
+"""`python -m bench` (`make bench`): start the emulator, run every case, print the tables and the target verdicts
+(also to report.md, the raw numbers to results.json)."""
 
 from __future__ import annotations
 

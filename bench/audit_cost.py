@@ -1,13 +1,9 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Case 5: what the fleet summary, the audit artifacts and the report mail cost on a large check-mode audit.
-
-Two kinds of run of one check-mode play over N drifted hosts (each its own company), direct path, the drift_report
-callback writing its files in both: *report files only* (summary off, no artifacts, no mail: the callback before
-these outputs) and *summary + artifacts + mail* (mailed to an SMTP sink). The kinds alternate, so slow phases of the
-shared machine hit both alike. The callback's own memory is measured in process with tracemalloc, for several N.
-"""
+"""Case 5: what the fleet summary, the audit artifacts and the report mail add to a check-mode audit of N drifted
+hosts (direct path, drift_report writing its files in both kinds of run, which alternate), and the callback's own
+memory, measured in process with tracemalloc."""
 
 from __future__ import annotations
 

@@ -1,12 +1,8 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Case 4: the module process on its own, as the host runs it, without the controller.
-
-One playbook run with ANSIBLE_KEEP_REMOTE_FILES=1 keeps the real AnsiballZ payloads; each then runs directly against
-the emulator, several times: process time, time from its start to its first request line reaching the emulator, its
-TCP connections and requests (from the emulator's log), and ``python -X importtime`` of the same payload.
-"""
+"""Case 4: the real AnsiballZ payloads (kept by ANSIBLE_KEEP_REMOTE_FILES=1) run directly, without the controller,
+against the emulator, then under ``python -X importtime``."""
 
 from __future__ import annotations
 

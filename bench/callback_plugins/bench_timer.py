@@ -1,9 +1,8 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark-only callback (enabled by bench/harness.py): when each task started and each host's result arrived,
-written as JSON to the file named in BENCH_TIMER_OUT. Tasks are told apart by their variables ``bench_case`` and
-``bench_job``."""
+"""Benchmark-only callback (bench/harness.py): when each task (by its ``bench_case`` and ``bench_job``) started and
+each host's result arrived, as JSON in the file named in BENCH_TIMER_OUT."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """The benchmark's hand-written uri job must do the same job as flexi_smtp, or the comparison would be unfair.
 
-Both task files of bench/tasks/ run twice against the same stored state: the first run must write exactly the
-differing fields, the second must find nothing to change. Stored values use XML entities (``&``, ``<``, ``>``),
-and unset fields are absent from the document, so a careless comparison would report false changes.
+Stored values use XML entities (``&``, ``<``, ``>``) and unset fields are absent from the document, so a careless
+comparison would report false changes.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""How many HTTP requests and TCP connections one module run makes (issue 7), counted, not timed.
-
-The emulator's request log gives both: each entry names its company and the number of the TCP connection it came
-on. The tasks run through ``ansible-playbook``, one company per task. In process, the requests of each run are
-tests/unit/plugins/modules/test_flexi_smtp.py's, the one connection tests/unit/.../test_client.py's.
-"""
+"""How many HTTP requests and TCP connections one module run makes (issue 7), counted through ``ansible-playbook``
+with one company per task. In process, the requests of each run are tests/unit/plugins/modules/test_flexi_smtp.py's,
+the one connection tests/unit/.../test_client.py's."""
 
 from __future__ import annotations
 
