@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from functools import partialmethod
 
 from ansible.plugins.callback import CallbackBase
 
@@ -32,21 +33,14 @@ class CallbackModule(CallbackBase):
             "results": {},
         }
 
-    def _result(self, status: str, result) -> None:
+    def _result(self, status: str, result, ignore_errors: bool = False) -> None:
         changed = bool(result.result.get("changed"))
         self._tasks[result.task._uuid]["results"][result.host.get_name()] = (time.monotonic(), status, changed)
 
-    def v2_runner_on_ok(self, result) -> None:
-        self._result("ok", result)
-
-    def v2_runner_on_skipped(self, result) -> None:
-        self._result("skipped", result)
-
-    def v2_runner_on_failed(self, result, ignore_errors=False) -> None:
-        self._result("failed", result)
-
-    def v2_runner_on_unreachable(self, result) -> None:
-        self._result("unreachable", result)
+    v2_runner_on_ok = partialmethod(_result, "ok")
+    v2_runner_on_skipped = partialmethod(_result, "skipped")
+    v2_runner_on_failed = partialmethod(_result, "failed")
+    v2_runner_on_unreachable = partialmethod(_result, "unreachable")
 
     def v2_playbook_on_stats(self, stats) -> None:
         with open(os.environ["BENCH_TIMER_OUT"], "w", encoding="utf-8") as out:
