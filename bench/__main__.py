@@ -111,30 +111,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     say(f"abraflexi.flexi benchmark on {info['cpu']} ({cores} cores), {info['date']}")
     selected = {name.strip() for name in args.cases.split(",")}
-    tasks, startup, fleet, audit = {}, [], [], None
+    arguments = {key: str(value) for key, value in vars(args).items()}
+    results: dict[str, Any] = {"machine": info, "arguments": arguments, "tasks": {}, "fleet": [], "audit": None}
+    results["startup"] = {}
+    found, blocks = [], []
     with EmulatorServer(EmulatorOptions(companies=companies, smtp_scope="company", initial=STORED)) as emulator:
         if "core" in selected:
             say(f"- cases 1 and 2: {args.rounds} rounds of {len(TASK_KINDS)} job kinds, interleaved ...")
-            tasks = run_task_cases(ansible, emulator, args.rounds)
+            tasks = results["tasks"] = run_task_cases(ansible, emulator, args.rounds)
             say(f"- case 4: module start-up, {args.startup_repetitions} runs per payload ...")
             startup = run_startup(ansible, emulator, args.startup_repetitions, args.import_repetitions)
+            results["startup"] = {result.payload.name: result for result in startup}
             say(f"- case 3: fleet {sizes} hosts x forks {forks_options}, {args.fleet_repetitions} runs each ...")
-            fleet = run_fleet(ansible, emulator, sizes, forks_options, args.fleet_repetitions)
+            fleet = results["fleet"] = run_fleet(ansible, emulator, sizes, forks_options, args.fleet_repetitions)
+            found += verdicts(tasks, fleet, startup, cores)
+            blocks += [*task_tables(tasks), floor_note(tasks), *fleet_table(fleet, cores), *projection(fleet, cores)]
+            blocks += startup_tables(startup)
         if "audit" in selected:
             say(
                 f"- case 5: fleet audit outputs, {args.audit_hosts} hosts, forks {args.audit_forks}, "
                 f"{args.audit_repetitions} runs of each kind ..."
             )
-            audit = run_audit_cost(ansible, emulator, args.audit_hosts, args.audit_forks, args.audit_repetitions)
+            audit = results["audit"] = run_audit_cost(
+                ansible, emulator, args.audit_hosts, args.audit_forks, args.audit_repetitions
+            )
+            found += audit_cost_verdicts(audit)
+            blocks += audit_cost_table(audit)
     info["load_average_at_end"] = list(os.getloadavg())
-    found, blocks = [], []
-    if "core" in selected:
-        found += verdicts(tasks, fleet, startup, cores)
-        blocks += [*task_tables(tasks), floor_note(tasks), *fleet_table(fleet, cores), *projection(fleet, cores)]
-        blocks += startup_tables(startup)
-    if audit is not None:
-        found += audit_cost_verdicts(audit)
-        blocks += audit_cost_table(audit)
     start, end = (" / ".join(f"{value:.2f}" for value in info[f"load_average_at_{when}"]) for when in ("start", "end"))
     header = [
         f"- date: {info['date']}; commit {info['commit']}",
@@ -155,15 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     say("\n" + report + "\n")
     (args.output / "report.md").write_text(report + "\n", encoding="utf-8")
-    results = {
-        "machine": info,
-        "arguments": {key: str(value) for key, value in vars(args).items()},
-        "tasks": tasks,
-        "fleet": fleet,
-        "audit": audit,
-        "startup": {result.payload.name: result for result in startup},
-        "targets": found,
-    }
+    results["targets"] = found
     (args.output / "results.json").write_text(json.dumps(results, indent=2, default=as_json), encoding="utf-8")
     print(f"Raw numbers: {args.output / 'results.json'}")
     return 1 if args.strict and not all(verdict.holds for verdict in found) else 0
