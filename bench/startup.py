@@ -129,7 +129,7 @@ def run_startup(
     results = []
     for payload in payloads:
         imports = [_import_times(_run(payload, emulator, "-X", "importtime")[2]) for _ in range(import_repetitions)]
-        key, top = [times for times, _top in imports], [times for _key, times in imports]
+        key, top = zip(*imports)
         top_medians = _medians(top, {name for times in top for name in times})
         process, first_request, connections, requests = zip(*runs[payload.name])
         results.append(
