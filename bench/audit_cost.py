@@ -77,15 +77,14 @@ def run_audit_cost(
                 runs[kind].append(run)
         mails = len(sink.messages)
     walls = {kind: [run.wall for run in kind_runs] for kind, kind_runs in runs.items()}
+    overheads = [ratio(with_outputs, files) - 1 for with_outputs, files in zip(walls["audit"], walls["files"])]
     return AuditCostResult(
         hosts=hosts,
         forks=forks,
         wall={kind: Summary.of(values) for kind, values in walls.items()},
         span={kind: Summary.of(run.timed("audit").span for run in kind_runs) for kind, kind_runs in runs.items()},
         peak_rss={kind: Summary.of(run.peak_rss_mib for run in kind_runs) for kind, kind_runs in runs.items()},
-        paired_overhead=Summary.of(
-            ratio(audit, files) - 1 for audit, files in zip(walls["audit"], walls["files"])
-        ).median,
+        paired_overhead=Summary.of(overheads).median,
         mails=mails,
         memory={size: callback_peak_bytes(size) for size in MEMORY_SIZES},
         extra_work=extra_work_seconds(hosts),
