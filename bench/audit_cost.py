@@ -1,18 +1,9 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Case 5: what the fleet summary, the audit artifacts and the report mail cost on a large check-mode audit.
-
-Two kinds of run of the same check-mode play over N hosts (each its own company, every one drifted), direct path,
-the drift_report callback enabled in both and writing its files:
-
-- *report files only*: summary off, no artifacts, no mail (what the callback did before these outputs existed);
-- *summary + artifacts + mail*: summary on, ``abraflexi_audit_artifacts: true``, the report mailed to an SMTP sink.
-
-The kinds alternate, so slow phases of the shared machine hit both alike. The callback's own memory is measured
-in process with tracemalloc: its peak while it takes N results, builds the report, writes the files, renders the
-summary and builds the mail, for several N.
-"""
+"""Case 5: what the fleet summary, the audit artifacts and the report mail add to a check-mode audit of N drifted
+hosts (direct path, drift_report writing its files in both kinds of run, which alternate), and the callback's own
+memory, measured in process with tracemalloc."""
 
 from __future__ import annotations
 
@@ -20,14 +11,13 @@ import gc
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bench.cases import DIFFERENT, fleet_company, fleet_inventory, play
-from bench.harness import Ansible, import_tasks
+from bench.harness import Ansible, Summary, import_tasks, ratio, rotated
 from bench.report import Verdict, table
-from bench.stats import Summary, ratio
 from tests.emulator.server import EmulatorServer
 from tests.emulator.sink import SmtpSink
 
@@ -56,18 +46,38 @@ def run_audit_cost(
 ) -> AuditCostResult:
     runs: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     with SmtpSink() as sink:
+        mail = {
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_TO": "audit@example.com",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_FROM": "ansible@example.com",
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_HOST": sink.host,
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_PORT": str(sink.port),
+            "ABRAFLEXI_DRIFT_REPORT_MAIL_SECURITY": "none",
+        }
         for repetition in range(repetitions):
-            for kind in list(KINDS) if repetition % 2 == 0 else reversed(KINDS):
-                run = _audit_run(ansible, emulator, sink, hosts, kind, repetition, forks)
+            for kind in rotated(list(KINDS), repetition):
+                audit = kind == "audit"
+                environment = {
+                    "ANSIBLE_CALLBACKS_ENABLED": "bench_timer,abraflexi.flexi.drift_report",
+                    "ABRAFLEXI_DRIFT_REPORT_DIR": str(ansible.workdir / f"audit-report-{kind}-{repetition}"),
+                    "ABRAFLEXI_DRIFT_REPORT_SUMMARY": str(audit),
+                    **(mail if audit else {}),
+                }
+                task = import_tasks("flexi_smtp.yml", "audit", repetition, {"smtp": dict(DIFFERENT)})
+                audit_play = play(
+                    "Audit", emulator.url, [task], hosts="all", check_mode=True, abraflexi_audit_artifacts=audit
+                )
+                run = ansible.run(
+                    f"audit-{hosts}-{kind}-{repetition}", audit_play, fleet_inventory(hosts), forks, **environment
+                )
                 results = run.timed("audit").results
                 if len(results) != hosts or any(not result.changed for result in results.values()):
                     raise RuntimeError(f"audit run ({kind}) did not find every one of {hosts} hosts drifted")
-                if kind == "audit" and "FLEXI SMTP DRIFT SUMMARY (check mode)" not in run.stdout:
+                if audit and "FLEXI SMTP DRIFT SUMMARY (check mode)" not in run.stdout:
                     raise RuntimeError("audit run printed no fleet summary")
                 runs[kind].append(run)
         mails = len(sink.messages)
     walls = {kind: [run.wall for run in kind_runs] for kind, kind_runs in runs.items()}
-    overheads = [ratio(audit, files) - 1 for audit, files in zip(walls["audit"], walls["files"])]
+    overheads = [ratio(with_outputs, files) - 1 for with_outputs, files in zip(walls["audit"], walls["files"])]
     return AuditCostResult(
         hosts=hosts,
         forks=forks,
@@ -79,29 +89,6 @@ def run_audit_cost(
         memory={size: callback_peak_bytes(size) for size in MEMORY_SIZES},
         extra_work=extra_work_seconds(hosts),
     )
-
-
-def _audit_run(
-    ansible: Ansible, emulator: EmulatorServer, sink: SmtpSink, hosts: int, kind: str, repetition: int, forks: int
-) -> Any:
-    audit = kind == "audit"
-    task = import_tasks("flexi_smtp.yml", "audit", repetition, {"smtp": dict(DIFFERENT)})
-    environment = {
-        "ANSIBLE_CALLBACKS_ENABLED": "bench_timer,abraflexi.flexi.drift_report",
-        "ABRAFLEXI_DRIFT_REPORT_DIR": str(ansible.workdir / f"audit-report-{kind}-{repetition}"),
-        "ABRAFLEXI_DRIFT_REPORT_SUMMARY": str(audit),
-    }
-    if audit:
-        environment.update(
-            ABRAFLEXI_DRIFT_REPORT_MAIL_TO="audit@example.com",
-            ABRAFLEXI_DRIFT_REPORT_MAIL_FROM="ansible@example.com",
-            ABRAFLEXI_DRIFT_REPORT_MAIL_HOST=sink.host,
-            ABRAFLEXI_DRIFT_REPORT_MAIL_PORT=str(sink.port),
-            ABRAFLEXI_DRIFT_REPORT_MAIL_SECURITY="none",
-        )
-    audit_play = play("Audit", emulator.url, [task], hosts="all", check_mode=True, abraflexi_audit_artifacts=audit)
-    inventory = fleet_inventory(hosts)
-    return ansible.run(f"audit-{hosts}-{kind}-{repetition}", audit_play, inventory, forks, **environment)
 
 
 def _audit_work(servers: int) -> dict[str, Callable[[], Any]]:
@@ -147,36 +134,29 @@ def _audit_work(servers: int) -> dict[str, Callable[[], Any]]:
 
 
 def callback_peak_bytes(servers: int) -> int:
-    """tracemalloc peak of the callback's work for a run over ``servers`` drifted servers, summary, artifacts and
-    mail included (the mail is built, not sent; the results themselves, which Ansible holds anyway, not counted)."""
+    """tracemalloc peak of the callback's work for ``servers`` drifted servers, the mail built but not sent. The
+    results, which Ansible holds anyway, are not counted; the artifacts, which ansible-core's stats hold, are."""
     work = _audit_work(servers)
     gc.collect()
     tracemalloc.start()
-    try:
-        kept = [
-            step() for step in work.values()
-        ]  # the artifacts are held by ansible-core's stats; counted all the same
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    del kept
+    _kept = [step() for step in work.values()]
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     return peak
 
 
+def _seconds(step: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    step()
+    return time.perf_counter() - started
+
+
 def extra_work_seconds(servers: int) -> dict[str, float]:
-    """Time of what the three outputs add, in process for ``servers`` drifted servers (best of three): the summary,
-    every result's artifact entry (spread over the forks in a real run), and building the mail."""
+    """Seconds (best of three, in process, ``servers`` drifted servers) of each output's own work: the summary,
+    every result's artifact entry (spread over the forks in a real run), building the mail."""
     work = _audit_work(servers)
     work["collect"]()
-    timings = {}
-    for name in ("summary", "artifacts", "mail"):
-        samples = []
-        for _repeat in range(3):
-            started = time.perf_counter()
-            work[name]()
-            samples.append(time.perf_counter() - started)
-        timings[name] = min(samples)
-    return timings
+    return {name: min(_seconds(work[name]) for _repeat in range(3)) for name in ("summary", "artifacts", "mail")}
 
 
 def audit_cost_table(result: AuditCostResult) -> list[str]:
@@ -190,24 +170,19 @@ def audit_cost_table(result: AuditCostResult) -> list[str]:
     ]
     return [
         f"### Case 5: fleet audit outputs, {result.hosts} hosts, check mode, direct path, forks {result.forks}",
-        "",
-        *table("outputs | n | wall min s | wall median s | task span median s | peak RSS MiB (median)", rows),
-        "",
+        table("outputs | n | wall min s | wall median s | task span median s | peak RSS MiB (median)", rows),
         f"Wall-time overhead of summary + artifacts + mail (paired median): {result.paired_overhead * 100:+.1f}%; "
         f"mails received by the sink: {result.mails}.",
-        "",
         f"Work the outputs add, in process for {result.hosts} servers (best of 3): "
         + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.extra_work.items())
         + " (the artifacts spread over the forks).",
-        "",
         "Callback memory (tracemalloc peak of collecting the results, the report, its files, the summary, the "
         "artifacts and the mail):",
-        "",
-        *table("servers | peak MiB | KiB per server", memory_rows),
+        table("servers | peak MiB | KiB per server", memory_rows),
     ]
 
 
-def audit_cost_verdicts(result: AuditCostResult) -> Sequence[Verdict]:
+def audit_cost_verdicts(result: AuditCostResult) -> list[Verdict]:
     per_server = [peak / servers for servers, peak in result.memory.items()]
     growth = per_server[-1] / per_server[0]
     return [

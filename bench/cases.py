@@ -1,11 +1,8 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The playbook-driven cases: single tasks, the full job, and the fleet.
-
-Every timed job gets its own company in the emulator (``smtp_scope="company"``), so the emulator's request log
-tells exactly which requests each job made.
-"""
+"""Cases 1 to 3: single tasks, the whole job, the fleet. Every timed job has its own company in the emulator
+(``smtp_scope="company"``), so its request log tells which requests each job made."""
 
 from __future__ import annotations
 
@@ -14,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.harness import Ansible, JobTiming, TimedRun, import_tasks, job_timings, local_inventory, sentinel_task
-from bench.stats import Summary
+from bench.harness import Ansible, Summary, import_tasks, job_timings, local_inventory, rotated, sentinel_task
 from tests.emulator.server import EmulatorServer
 from tests.support.modules import API_PASSWORD, API_USER
 from tests.support.request_log import requests_by_company
@@ -64,15 +60,12 @@ def fleet_company(index: int) -> str:
     return f"fleet_{index:03d}"
 
 
-def play_vars(url: str) -> dict[str, Any]:
-    return {"flexi_url": url, "flexi_username": API_USER, "flexi_password": API_PASSWORD}
-
-
 def play(name: str, url: str, tasks: list[dict[str, Any]], hosts: str = "localhost", **extra: Any) -> dict[str, Any]:
     """A play of ``tasks`` against the emulator at ``url``; ``extra`` adds play variables (or check_mode)."""
     check_mode = extra.pop("check_mode", False)
+    connection = {"flexi_url": url, "flexi_username": API_USER, "flexi_password": API_PASSWORD}
     return {"name": name, "hosts": hosts, "gather_facts": False, "check_mode": check_mode,
-            "vars": {**play_vars(url), **extra}, "tasks": tasks}  # fmt: skip
+            "vars": {**connection, **extra}, "tasks": tasks}  # fmt: skip
 
 
 def _job_task(kind: Kind, job: Any) -> dict[str, Any]:
@@ -95,41 +88,33 @@ class KindResult:
     requests_per_job: tuple[tuple[str, ...], ...]
     rounds: tuple[int, ...]  # the round of each sample, to pair it with the other side's job of the same round
 
-    def per_round(self) -> dict[int, float]:
-        return dict(zip(self.rounds, self.timing.samples))
-
 
 def run_task_cases(ansible: Ansible, emulator: EmulatorServer, rounds: int) -> dict[str, KindResult]:
-    """Cases 1 and 2 in one play on one host: every kind once per round, in an order that rotates each round.
-
-    Interleaving puts both sides of each comparison under the same load; a warm-up round (not counted) pays the
-    one-off AnsiballZ build of each module first.
-    """
-    kinds = list(TASK_KINDS)
-    tasks = [_job_task(kind, WARMUP) for kind in kinds]
+    """Cases 1 and 2 in one play on one host: every kind once per round, in an order that rotates each round, so
+    both sides of a comparison share the load; a warm-up round (not counted) pays each module's AnsiballZ build."""
+    tasks = [_job_task(kind, WARMUP) for kind in TASK_KINDS]
     for round_index in range(rounds):
-        shift = round_index % len(kinds)
-        tasks += [_job_task(kind, round_index) for kind in kinds[shift:] + kinds[:shift]]
+        tasks += [_job_task(kind, round_index) for kind in rotated(TASK_KINDS, round_index)]
     log_start = len(emulator.requests)
     run = ansible.run("tasks", play("Single tasks and full jobs", emulator.url, [*tasks, sentinel_task()]))
     requests = requests_by_company(emulator.requests[log_start:])
-    jobs = [job for job in job_timings(run.tasks) if job.job != WARMUP]
-    return {kind.name: _kind_result(kind, [job for job in jobs if job.case == kind.name], requests) for kind in kinds}
-
-
-def _kind_result(kind: Kind, jobs: Sequence[JobTiming], requests: Mapping[str, list[str]]) -> KindResult:
-    if any("failed" in job.statuses or "unreachable" in job.statuses for job in jobs):
-        raise RuntimeError(f"a {kind.name} job failed")
-    changes = kind.settings is DIFFERENT
-    if any(job.changed != changes for job in jobs):
-        raise RuntimeError(f"a {kind.name} job reported changed={not changes}; the comparison would be unfair")
-    return KindResult(
-        kind=kind,
-        tasks_per_job=max(job.tasks for job in jobs),
-        timing=Summary.of(job.seconds for job in jobs),
-        requests_per_job=tuple(tuple(requests.get(f"{kind.name}_{job.job}", ())) for job in jobs),
-        rounds=tuple(job.job for job in jobs),
-    )
+    timed = [job for job in job_timings(run.tasks) if job.job != WARMUP]
+    results = {}
+    for kind in TASK_KINDS:
+        jobs = [job for job in timed if job.case == kind.name]
+        if any(result.status in ("failed", "unreachable") for job in jobs for result in job.results):
+            raise RuntimeError(f"a {kind.name} job failed")
+        changes = kind.settings is DIFFERENT
+        if any(any(result.changed for result in job.results) != changes for job in jobs):
+            raise RuntimeError(f"a {kind.name} job reported changed={not changes}; the comparison would be unfair")
+        results[kind.name] = KindResult(
+            kind=kind,
+            tasks_per_job=max(job.tasks for job in jobs),
+            timing=Summary.of(job.seconds for job in jobs),
+            requests_per_job=tuple(tuple(requests.get(f"{kind.name}_{job.job}", ())) for job in jobs),
+            rounds=tuple(job.job for job in jobs),
+        )
+    return results
 
 
 @dataclass(frozen=True)
@@ -143,10 +128,6 @@ class FleetResult:
     peak_rss: Summary  # MiB of the largest single process among them
     requests_per_host: tuple[int, ...]
 
-    @property
-    def path(self) -> str:
-        return "direct" if self.direct else "module"
-
 
 def fleet_inventory(hosts: int) -> dict[str, Any]:
     """``hosts`` inventory hosts, each with its own company."""
@@ -156,24 +137,20 @@ def fleet_inventory(hosts: int) -> dict[str, Any]:
 def run_fleet(
     ansible: Ansible, emulator: EmulatorServer, sizes: Sequence[int], forks_options: Sequence[int], repetitions: int
 ) -> list[FleetResult]:
-    """Case 3: one no-op flexi_smtp task on N hosts (each its own company), with several forks settings, on the
-    module path and on the direct path.
-
-    The repetitions go round all combinations in turn, so slow phases of the shared machine spread over all.
-    """
-    runs: dict[tuple[int, int, bool], list[TimedRun]] = defaultdict(list)
-    counts: dict[tuple[int, int, bool], list[int]] = defaultdict(list)
+    """Case 3: one no-op flexi_smtp task on N hosts, for each forks setting and path. The repetitions go round all
+    combinations in turn, so slow phases of the shared machine spread over all."""
+    runs = defaultdict(list)  # (hosts, forks, direct) -> its runs
+    counts = defaultdict(list)  # (hosts, forks, direct) -> the requests of every host in every run
     combinations = [(hosts, forks, direct) for hosts in sizes for forks in forks_options for direct in (False, True)]
     for repetition in range(repetitions):
         for hosts, forks, direct in combinations:
-            task_vars = {"smtp": dict(SAME), "abraflexi_direct_execution": direct}
-            task = import_tasks("flexi_smtp.yml", "fleet", repetition, task_vars)
+            task = import_tasks(
+                "flexi_smtp.yml", "fleet", repetition, {"smtp": SAME, "abraflexi_direct_execution": direct}
+            )
             log_start = len(emulator.requests)
+            fleet_play = play("Fleet", emulator.url, [task], hosts="all")
             run = ansible.run(
-                f"fleet-{hosts}-f{forks}-{'direct' if direct else 'module'}",
-                play("Fleet", emulator.url, [task], hosts="all"),
-                inventory=fleet_inventory(hosts),
-                forks=forks,
+                f"fleet-{hosts}-f{forks}-{'direct' if direct else 'module'}", fleet_play, fleet_inventory(hosts), forks
             )
             results = run.timed("fleet").results
             if len(results) != hosts or any(result.status != "ok" for result in results.values()):

@@ -1,29 +1,17 @@
 # Copyright (c) abraflexi.flexi contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark-only callback: when each task started and when each host's result arrived, as JSON.
-
-Enabled by bench/harness.py through ANSIBLE_CALLBACKS_ENABLED; writes to the file named in BENCH_TIMER_OUT.
-Tasks are told apart by the task variables ``bench_case`` and ``bench_job`` that the generated playbooks set.
-"""
+"""Benchmark-only callback (bench/harness.py): when each task (by its ``bench_case`` and ``bench_job``) started and
+each host's result arrived, as JSON in the file named in BENCH_TIMER_OUT."""
 
 from __future__ import annotations
 
 import json
 import os
 import time
+from functools import partialmethod
 
 from ansible.plugins.callback import CallbackBase
-
-DOCUMENTATION = r"""
-name: bench_timer
-type: aggregate
-short_description: Task start and result times for the abraflexi.flexi benchmark
-description:
-  - Writes each task's start time and each host's result time to the file named in E(BENCH_TIMER_OUT).
-requirements:
-  - enabled in callbacks_enabled
-"""
 
 
 class CallbackModule(CallbackBase):
@@ -45,23 +33,15 @@ class CallbackModule(CallbackBase):
             "results": {},
         }
 
-    def _result(self, status: str, result) -> None:
+    def _result(self, status: str, result, ignore_errors: bool = False) -> None:
         changed = bool(result.result.get("changed"))
         self._tasks[result.task._uuid]["results"][result.host.get_name()] = (time.monotonic(), status, changed)
 
-    def v2_runner_on_ok(self, result) -> None:
-        self._result("ok", result)
-
-    def v2_runner_on_skipped(self, result) -> None:
-        self._result("skipped", result)
-
-    def v2_runner_on_failed(self, result, ignore_errors=False) -> None:
-        self._result("failed", result)
-
-    def v2_runner_on_unreachable(self, result) -> None:
-        self._result("unreachable", result)
+    v2_runner_on_ok = partialmethod(_result, "ok")
+    v2_runner_on_skipped = partialmethod(_result, "skipped")
+    v2_runner_on_failed = partialmethod(_result, "failed")
+    v2_runner_on_unreachable = partialmethod(_result, "unreachable")
 
     def v2_playbook_on_stats(self, stats) -> None:
-        if os.environ.get("BENCH_TIMER_OUT"):
-            with open(os.environ["BENCH_TIMER_OUT"], "w", encoding="utf-8") as out:
-                json.dump(list(self._tasks.values()), out)
+        with open(os.environ["BENCH_TIMER_OUT"], "w", encoding="utf-8") as out:
+            json.dump(list(self._tasks.values()), out)

@@ -1,64 +1,48 @@
-"""How many HTTP requests and TCP connections one module run makes (issue 7), counted, not timed.
-
-The emulator's request log gives both: each entry names its company and the number of the TCP connection it came
-on. The real AnsiballZ payloads run through ``ansible-playbook``, one company per task. In process, the requests
-of each run are tests/unit/plugins/modules/test_flexi_smtp.py's, the one connection tests/unit/.../test_client.py's.
-"""
+"""How many HTTP requests and TCP connections one module run makes (issue 7), counted through ``ansible-playbook``
+with one company per task. In process, the requests of each run are tests/unit/plugins/modules/test_flexi_smtp.py's,
+the one connection tests/unit/.../test_client.py's."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 import pytest
 
+from bench.cases import STORED
 from tests.support.ansible import clean_ansible_environment, run_ansible_playbook
-from tests.support.collection import install
 from tests.support.modules import API_PASSWORD, API_USER
 from tests.support.request_log import connections_by_company, requests_by_company
 
-install()
-
-STORED = {
-    "host": "smtp.example.com",
-    "port": "465",
-    "username": "flexi@example.com",
-    "defaultFrom": "ABRA Flexi <flexi@example.com>",
-    "encryptionMode": "SSL",
-}
+# Options that match what the benchmark's companies store.
 SAME = {
     "host": "smtp.example.com",
     "port": 465,
     "smtp_username": "flexi@example.com",
-    "default_from": "ABRA Flexi <flexi@example.com>",
+    "default_from": "ABRA Flexi & Co <flexi@example.com>",
     "encryption_mode": "SSL",
 }
-CHANGE = {**SAME, "port": 587, "encryption_mode": "STARTTLS"}
-
-
-def sink_options(sink) -> dict[str, Any]:
-    """Options that differ from STORED and point Flexi's test mail at the SMTP sink."""
-    return {**SAME, "host": sink.host, "port": sink.port, "encryption_mode": "NEVER"}
 
 
 @pytest.mark.integration
 def test_each_playbook_task_makes_the_same_requests_over_one_connection(emulator_factory, smtp_sink, tmp_path):
-    companies = ("no_change", "change", "change_and_mail", "info")
-    flexi = emulator_factory(companies=companies, smtp_scope="company", initial=STORED)
-    options = {
-        "no_change": SAME,
-        "change": CHANGE,
-        "change_and_mail": {**sink_options(smtp_sink), "test_email": "it-team@example.com"},
+    # The test mail goes to the SMTP sink; the options differ from STORED, so the task changes and then mails.
+    mail = {**SAME, "host": smtp_sink.host, "port": smtp_sink.port, "encryption_mode": "NEVER"}
+    runs = {  # company: module, its options, the requests it must make
+        "no_change": ("flexi_smtp", SAME, ["GET"]),
+        "change": ("flexi_smtp", {**SAME, "port": 587, "encryption_mode": "STARTTLS"}, ["GET", "PUT"]),
+        "change_and_mail": (
+            "flexi_smtp",
+            {**mail, "test_email": "it-team@example.com"},
+            ["GET", "PUT", "GET?testMail"],
+        ),
+        "info": ("flexi_smtp_info", {}, ["GET"]),
     }
-    module = {company: "flexi_smtp_info" if company == "info" else "flexi_smtp" for company in companies}
+    flexi = emulator_factory(companies=tuple(runs), smtp_scope="company", initial=STORED)
     connection = {"url": flexi.url, "username": API_USER, "password": API_PASSWORD}
     tasks = [
-        {
-            "name": company,
-            f"abraflexi.flexi.{module[company]}": {**connection, "company": company, **options.get(company, {})},
-        }
-        for company in companies
+        {"name": company, f"abraflexi.flexi.{module}": {**connection, "company": company, **options}}
+        for company, (module, options, _requests) in runs.items()
     ]
     playbook = tmp_path / "request-counts.yml"
     playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]), encoding="utf-8")
@@ -68,10 +52,5 @@ def test_each_playbook_task_makes_the_same_requests_over_one_connection(emulator
 
     assert run.returncode == 0, run.describe()
     assert "WARNING]" not in run.output, run.describe()
-    assert requests_by_company(flexi.requests) == {
-        "no_change": ["GET"],
-        "change": ["GET", "PUT"],
-        "change_and_mail": ["GET", "PUT", "GET?testMail"],
-        "info": ["GET"],
-    }
-    assert connections_by_company(flexi.requests) == dict.fromkeys(companies, 1)
+    assert requests_by_company(flexi.requests) == {company: requests for company, (*_, requests) in runs.items()}
+    assert connections_by_company(flexi.requests) == dict.fromkeys(runs, 1)
