@@ -126,6 +126,12 @@ def test_secrets_inside_or_across_each_other_leave_no_remainder(secrets, text):
     assert redact(text, secrets) == f"said {MASK}."
 
 
+def test_no_secrets_leave_a_value_untouched():
+    value = {"msg": "nothing secret", "status": 400}
+
+    assert redact(value, [None, ""]) == value
+
+
 def test_secrets_handed_to_ansible_core_come_longest_first():
     from ansible_collections.abraflexi.flexi.plugins.module_utils._redact import LongestFirst
 
