@@ -81,15 +81,6 @@ def test_certificate_of_an_unknown_authority_is_refused_unless_validation_is_off
     assert len(sink.wait_for(1)) == 1
 
 
-def test_server_that_does_not_answer_is_a_mail_error(drifted_report):
-    settings = MailSettings(
-        to=("audit@example.com",), sender="a@example.com", host="127.0.0.1", port=1, security="none"
-    )
-
-    with pytest.raises(MailError, match=r"127\.0\.0\.1:1 \(none\): ConnectionRefusedError"):
-        mail_report(drifted_report, settings)
-
-
 def test_when_problems_an_all_in_sync_run_sends_nothing(flexi_result, one_host_report, smtp_sink):
     in_sync = one_host_report(flexi_result({"host": "a"}, {"host": "a"}))
 
