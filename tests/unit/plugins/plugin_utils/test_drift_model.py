@@ -15,7 +15,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render impo
     render_markdown,
 )
 
-from .conftest import NOW, TASK
+from .drift_results import NOW, TASK, flexi_result, one_host_report
 
 
 def all_forms(report):
@@ -30,7 +30,7 @@ def only_check(report):
 # what the report says
 
 
-def test_differing_fields_keep_before_and_after(flexi_result, one_host_report):
+def test_differing_fields_keep_before_and_after():
     result = flexi_result({"host": "old.example.com", "port": 25}, {"host": "smtp.example.com", "port": 25})
 
     check = only_check(one_host_report(result))
@@ -43,7 +43,7 @@ def test_differing_fields_keep_before_and_after(flexi_result, one_host_report):
     assert check["target"] == {"url": "https://flexi.example.com:5434", "company": "demo_s_r_o_"}
 
 
-def test_url_with_a_path_prefix_shows_in_the_target_as_given(flexi_result, one_host_report):
+def test_url_with_a_path_prefix_shows_in_the_target_as_given():
     result = flexi_result({"host": "a"}, {"host": "b"})
     result["invocation"]["module_args"]["url"] = "https://erp.example.com/flexi/"
 
@@ -63,13 +63,13 @@ def test_url_with_a_path_prefix_shows_in_the_target_as_given(flexi_result, one_h
         ({"password_set": False}, {"password_set": False}, True, ("not set", "not set")),
     ],
 )
-def test_password_is_shown_only_as_its_state(before, after, check_mode, expected, flexi_result, one_host_report):
+def test_password_is_shown_only_as_its_state(before, after, check_mode, expected):
     check = only_check(one_host_report(flexi_result(before, after), check_mode=check_mode))
 
     assert (check["fields"]["password"]["before"], check["fields"]["password"]["after"]) == expected
 
 
-def test_loop_gives_one_check_per_item_with_its_label(flexi_result, one_host_report):
+def test_loop_gives_one_check_per_item_with_its_label():
     loop = {
         "results": [
             {**flexi_result({"host": "a"}, {"host": "b"}), "_ansible_item_label": "brno"},
@@ -91,7 +91,7 @@ def test_loop_gives_one_check_per_item_with_its_label(flexi_result, one_host_rep
     assert report["hosts"][0]["status"] == "failed"
 
 
-def test_host_status_is_its_worst_check_and_counts_add_up(flexi_result):
+def test_host_status_is_its_worst_check_and_counts_add_up():
     collector = DriftCollector()
     collector.add_result("a", TASK, "ok", flexi_result({"host": "x"}, {"host": "y"}), True)
     collector.add_result("a", "second task", "failed", {"msg": "boom", "status": 500}, True)
@@ -114,7 +114,7 @@ def test_host_status_is_its_worst_check_and_counts_add_up(flexi_result):
     assert counts == {"hosts": 5, "in_sync": 0, "drifted": 1, "failed": 2, "unreachable": 1, "skipped": 1}
 
 
-def test_a_stop_is_ignored_for_a_host_that_has_flexi_results(flexi_result):
+def test_a_stop_is_ignored_for_a_host_that_has_flexi_results():
     collector = DriftCollector()
     collector.add_result("a", TASK, "ok", flexi_result({"host": "x"}, {"host": "x"}), True)
     collector.add_stop("a", "Later task", "failed", {"msg": "later failure"}, True)
@@ -122,7 +122,7 @@ def test_a_stop_is_ignored_for_a_host_that_has_flexi_results(flexi_result):
     assert collector.report(now=NOW)["hosts"][0]["status"] == "in_sync"
 
 
-def test_no_log_result_is_hidden_but_counted(one_host_report):
+def test_no_log_result_is_hidden_but_counted():
     censored = {"changed": True, "censored": "the output has been hidden due to the fact that 'no_log: true' ..."}
 
     check = only_check(one_host_report(censored))
@@ -139,7 +139,7 @@ def test_no_log_result_is_hidden_but_counted(one_host_report):
         ([True, False], "mixed", "SMTP drift and change report (some tasks in check mode, some applied)"),
     ],
 )
-def test_title_says_whether_anything_was_changed(modes, mode, title, flexi_result):
+def test_title_says_whether_anything_was_changed(modes, mode, title):
     collector = DriftCollector()
     for index, check_mode in enumerate(modes):
         collector.add_result(f"h{index}", TASK, "ok", flexi_result({"host": "x"}, {"host": "y"}), check_mode)
@@ -160,7 +160,7 @@ def test_run_without_flexi_smtp_still_writes_a_report():
     assert "No flexi\\_smtp task ran." in render_markdown(report)
 
 
-def test_hosts_are_in_natural_order(flexi_result):
+def test_hosts_are_in_natural_order():
     collector = DriftCollector()
     for host in ("flexi10", "flexi2", "Flexi1"):
         collector.add_result(host, TASK, "ok", flexi_result({"host": "x"}, {"host": "x"}), True)
@@ -171,7 +171,7 @@ def test_hosts_are_in_natural_order(flexi_result):
 # redaction: the report's own defences, whatever a result holds
 
 
-def test_no_password_value_survives_in_any_form(flexi_result):
+def test_no_password_value_survives_in_any_form():
     leaky = flexi_result(
         {"host": "a", "smtp_password": "LEAK-1", "password_set": True, "nested": {"api_token": "LEAK-2"}},
         {"host": "https://user:LEAK-3@b.example.com", "password": "LEAK-4", "secret": "LEAK-5", "password_set": True},

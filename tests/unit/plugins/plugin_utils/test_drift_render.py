@@ -19,7 +19,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render impo
     write_report,
 )
 
-from .conftest import NOW, TASK
+from .drift_results import NOW, TASK, flexi_result, one_host_report
 
 # escaping
 
@@ -27,7 +27,7 @@ from .conftest import NOW, TASK
 HOSTILE = "<script>alert('x')</script>"
 
 
-def test_html_shows_markup_as_text(flexi_result):
+def test_html_shows_markup_as_text():
     result = flexi_result({"host": HOSTILE}, {"host": "smtp.example.com"}, _ansible_item_label="<b>item</b>")
     collector = DriftCollector()
     collector.add_result("<img src=x onerror=alert(1)>", "<i>task</i>", "ok", result, True)
@@ -43,7 +43,7 @@ def test_html_shows_markup_as_text(flexi_result):
     assert "&lt;script&gt;bad()&lt;/script&gt;" in page
 
 
-def test_markdown_escapes_markup_and_keeps_the_table_shape(flexi_result):
+def test_markdown_escapes_markup_and_keeps_the_table_shape():
     result = flexi_result({"host": "a|b\nc", "port": 1}, {"host": "`tick` | pipe", "port": 2})
     collector = DriftCollector()
     collector.add_result("<script>x</script>|host", "task", "ok", result, True)
@@ -62,7 +62,7 @@ def _unescaped_pipes(row: str) -> int:
 
 @settings(max_examples=60, deadline=None)
 @given(host=st.text(min_size=1, max_size=30), before=st.text(max_size=40), after=st.text(max_size=40))
-def test_any_text_reaches_the_page_as_the_same_text(host, before, after, flexi_result):
+def test_any_text_reaches_the_page_as_the_same_text(host, before, after):
     host = host.strip() or "h"
     result = flexi_result({"default_from": before}, {"default_from": after})
     collector = DriftCollector()
@@ -85,7 +85,7 @@ def test_any_text_reaches_the_page_as_the_same_text(host, before, after, flexi_r
 
 @settings(max_examples=60, deadline=None)
 @given(value=st.text(max_size=40))
-def test_any_value_keeps_the_markdown_row_in_shape(value, flexi_result):
+def test_any_value_keeps_the_markdown_row_in_shape(value):
     collector = DriftCollector()
     collector.add_result("h", TASK, "ok", flexi_result({"host": value}, {"host": "x"}), True)
 
@@ -98,7 +98,7 @@ def test_any_value_keeps_the_markdown_row_in_shape(value, flexi_result):
 # writing
 
 
-def test_only_the_chosen_forms_are_written_and_older_files_replaced(tmp_path, flexi_result, one_host_report):
+def test_only_the_chosen_forms_are_written_and_older_files_replaced(tmp_path):
     (tmp_path / "drift-report.json").write_text("old", encoding="utf-8")
     report = one_host_report(flexi_result({"host": "a"}, {"host": "b"}))
 
