@@ -29,20 +29,9 @@ def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_fa
     flexi_smtp = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.modules.flexi_smtp")
     # One emulator per path, both holding the same settings.
     servers = [emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED) for path in ("module", "direct")]
-    arguments = [
-        {
-            key: value
-            for key, value in {
-                "url": server.url,
-                "company": "demo_s_r_o_",
-                "username": API_USER,
-                "password": API_PASSWORD,
-                **CASES[case],
-            }.items()
-            if value is not None
-        }
-        for server in servers
-    ]
+    connection = {"company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
+    given = [{"url": server.url, **connection, **CASES[case]} for server in servers]
+    arguments = [{key: value for key, value in args.items() if value is not None} for args in given]
 
     expected = run_module("flexi_smtp", arguments[0], check_mode=check_mode)
     actual = controller_code().run_module_code(flexi_smtp.CONTRACT, SMTP, arguments[1], check_mode)

@@ -85,28 +85,6 @@ def test_bad_connection_option_is_refused_saying_what_is_wrong(given, message):
         connection_settings(params(**given))
 
 
-def test_url_with_credentials_is_rejected_without_echoing_them():
-    with pytest.raises(FlexiError, match="must not contain credentials") as caught:
-        connection_settings(params(url="https://admin:hunter2@flexi.example.com"))
-
-    assert "hunter2" not in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("company", "path"),
-    [
-        ("demo_s_r_o_", "/c/demo_s_r_o_"),
-        ("../../status", "/c/..%2F..%2Fstatus"),
-        ("my company", "/c/my%20company"),
-        ("firma?x=1#y", "/c/firma%3Fx%3D1%23y"),
-    ],
-)
-def test_company_is_percent_encoded_into_one_path_segment(company, path):
-    settings = connection_settings(params(company=company))
-
-    assert settings.company_url == "https://flexi.example.com:5434" + path
-
-
 @pytest.mark.parametrize(
     ("validate_certs", "ca_path", "verify"),
     [

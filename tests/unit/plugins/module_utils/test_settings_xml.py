@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
@@ -12,6 +14,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml impo
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings
 
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 PORT_MESSAGE = "java.lang.IllegalArgumentException: port out of range:4651111"
 SENDER_MESSAGE = (
     "Výchozí odesílatel musí obsahovat jednu adresu ve tvaru "
@@ -19,8 +22,13 @@ SENDER_MESSAGE = (
 )
 
 
-def test_vendor_read_sample_is_parsed(flexi_answer):
-    settings = parse_settings(flexi_answer("read_vendor_sample.xml"))
+def answer(name: str) -> bytes:
+    """A canned Flexi answer from tests/unit/fixtures/."""
+    return (FIXTURES / name).read_bytes()
+
+
+def test_vendor_read_sample_is_parsed():
+    settings = parse_settings(answer("read_vendor_sample.xml"))
 
     assert settings == SmtpSettings(
         host="smtp.seznam.cz",
@@ -33,12 +41,12 @@ def test_vendor_read_sample_is_parsed(flexi_answer):
 
 
 @pytest.mark.parametrize("name", ["read_unset_empty.xml", "read_unset_absent.xml"])
-def test_unset_fields_read_as_empty_whether_empty_or_absent(flexi_answer, name):
-    assert parse_settings(flexi_answer(name)) == SmtpSettings()
+def test_unset_fields_read_as_empty_whether_empty_or_absent(name):
+    assert parse_settings(answer(name)) == SmtpSettings()
 
 
-def test_article_write_sample_reads_back_with_surrounding_whitespace_stripped(flexi_answer):
-    settings = parse_settings(flexi_answer("write_body_article.xml"))
+def test_article_write_sample_reads_back_with_surrounding_whitespace_stripped():
+    settings = parse_settings(answer("write_body_article.xml"))
 
     assert settings.default_from == "Jméno Odesílatele <vzor@seznam.cz>"
     assert settings.host == "vzor.seznam.cz"
@@ -84,17 +92,17 @@ def test_write_document_carries_only_the_given_fields_in_flexi_names():
         ("proxy_502.html", []),
     ],
 )
-def test_every_error_shape_yields_flexi_message_verbatim(flexi_answer, name, expected):
-    assert error_messages(flexi_answer(name)) == expected
+def test_every_error_shape_yields_flexi_message_verbatim(name, expected):
+    assert error_messages(answer(name)) == expected
 
 
 @pytest.mark.parametrize(("name", "success"), [("write_success.xml", True), ("error_message.xml", False)])
-def test_write_answer_is_success_only_when_it_says_so(flexi_answer, name, success):
-    assert is_success(flexi_answer(name)) is success
+def test_write_answer_is_success_only_when_it_says_so(name, success):
+    assert is_success(answer(name)) is success
 
 
-def test_bare_message_keeps_multi_line_java_text_verbatim(flexi_answer):
-    (message,) = error_messages(flexi_answer("error_bare_message.xml"))
+def test_bare_message_keeps_multi_line_java_text_verbatim():
+    (message,) = error_messages(answer("error_bare_message.xml"))
 
     assert message.startswith("com.sun.mail.util.MailConnectException: Couldn't connect to host, port: vzor.seznam.cz")
     assert "\njava.net.UnknownHostException: vzor.seznam.cz\n" in message
