@@ -16,6 +16,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._audit_artifacts i
 from .drift_results import TASK, flexi_result
 
 TARGET = {"url": "https://auditor:Api-s3cret@flexi.example.com:5434", "company": "demo_s_r_o_"}
+SHOWN = {"check_mode": True, "url": "https://flexi.example.com:5434", "company": "demo_s_r_o_"}
 
 
 def stats_of(host: str = "flexi-a", **changes) -> dict:
@@ -47,9 +48,7 @@ def test_drifted_server_gives_one_entry_with_only_the_differing_fields_and_no_se
         "checks": {
             TASK: {
                 "status": "drifted",
-                "check_mode": True,
-                "url": "https://flexi.example.com:5434",
-                "company": "demo_s_r_o_",
+                **SHOWN,
                 "changes": {
                     "host": {"before": "relay.example.com", "after": "smtp.example.com"},
                     "password": {"before": "not set", "after": "would change"},
@@ -101,14 +100,7 @@ def test_no_log_task_gives_its_status_without_fields():
     stats = audit_stats("flexi-a", TASK, result, True, TARGET, hidden=True)
 
     (entry,) = stats["data"].values()
-    assert entry["checks"][TASK] == {
-        "status": "drifted",
-        "check_mode": True,
-        "url": "https://flexi.example.com:5434",
-        "company": "demo_s_r_o_",
-        "changes": {},
-        "hidden": True,
-    }
+    assert entry["checks"][TASK] == {"status": "drifted", **SHOWN, "changes": {}, "hidden": True}
 
 
 @pytest.mark.parametrize(("value", "wanted"), [(None, False), (False, False), ("yes", True), (True, True)])
