@@ -1,8 +1,5 @@
-"""The drift_report callback's event handling, fed with stand-ins for Ansible's task, host and result objects.
-
-The report's content is tested in tests/unit/plugins/plugin_utils/; here only which events become checks or stops,
-which check mode applies, and that the report files are written and announced when the run ends.
-"""
+"""The drift_report callback's event handling, fed with stand-ins for Ansible's task, host and result objects: which
+events become checks or stops, which check mode applies, and what the run's end writes, prints and mails."""
 
 from __future__ import annotations
 

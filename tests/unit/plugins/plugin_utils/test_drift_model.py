@@ -1,8 +1,5 @@
-"""The drift report's model (plugins/plugin_utils/_drift_model.py) fed with flexi_smtp results directly.
-
-No playbook runs here: results are the dicts the callback receives, including hostile ones (values the module would
-never return) to prove the report's own defences: redaction by key and by pattern, whatever a result holds.
-"""
+"""The drift report's model fed with the results the callback receives, including hostile ones (values the module
+would never return) to prove the report's own redaction by key and by pattern."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""The drift report's renderers (plugins/plugin_utils/_drift_render.py): escaping in HTML and Markdown, and writing.
-
-Hostile values (markup, table syntax, any text hypothesis finds) must reach the page as the same text, never as
-markup, and never break a Markdown table row.
-"""
+"""The drift report's renderers: hostile values (markup, table syntax, any text) reach the page as the same text,
+never as markup, and never break a Markdown table row; only the chosen forms are written."""
 
 from __future__ import annotations
 
