@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
@@ -40,19 +40,6 @@ def test_html_shows_markup_as_text():
     assert "&lt;script&gt;bad()&lt;/script&gt;" in page
 
 
-def test_markdown_escapes_markup_and_keeps_the_table_shape():
-    result = flexi_result({"host": "a|b\nc", "port": 1}, {"host": "`tick` | pipe", "port": 2})
-    collector = DriftCollector()
-    collector.add_result("<script>x</script>|host", "task", "ok", result, True)
-
-    markdown = render_markdown(collector.report(now=NOW))
-
-    (row,) = [line for line in markdown.splitlines() if line.startswith("| &lt;script&gt;")]
-    assert row.startswith("| &lt;script&gt;x&lt;/script&gt;\\|host |")
-    assert _unescaped_pipes(row) == 6  # Server, Status, Flexi, SMTP host, Port: five cells
-    assert "<script>" not in markdown
-
-
 def _unescaped_pipes(row: str) -> int:
     return sum(1 for index, char in enumerate(row) if char == "|" and (index == 0 or row[index - 1] != "\\"))
 
@@ -82,14 +69,18 @@ def test_any_text_reaches_the_page_as_the_same_text(host, before, after):
 
 @settings(max_examples=60, deadline=None)
 @given(value=st.text(max_size=40))
-def test_any_value_keeps_the_markdown_row_in_shape(value):
+@example(value="a|b\nc `tick` | pipe")
+def test_markup_and_any_value_keep_the_markdown_row_in_shape(value):
     collector = DriftCollector()
-    collector.add_result("h", TASK, "ok", flexi_result({"host": value}, {"host": "x"}), True)
+    collector.add_result("<script>flexi</script>|host", TASK, "ok", flexi_result({"host": value}, {"host": "x"}), True)
 
     markdown = render_markdown(collector.report(now=NOW))
 
-    (row,) = [line for line in markdown.splitlines() if line.startswith("| h |")]
+    (row,) = [
+        line for line in markdown.splitlines() if line.startswith("| &lt;script&gt;flexi&lt;/script&gt;\\|host |")
+    ]
     assert _unescaped_pipes(row) == 5  # Server, Status, Flexi, SMTP host: four cells
+    assert "<script>flexi" not in markdown
 
 
 # writing
