@@ -89,7 +89,6 @@ def test_write_document_carries_only_the_given_fields_in_flexi_names():
         ("error_errors.xml", [SENDER_MESSAGE]),
         ("error_result_error.xml", [PORT_MESSAGE]),
         ("error_401.json", ["Authorization required"]),
-        ("proxy_502.html", []),
     ],
 )
 def test_every_error_shape_yields_flexi_message_verbatim(name, expected):
