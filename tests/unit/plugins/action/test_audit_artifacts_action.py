@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED
+from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, action
 
 TASK = "Outgoing mail goes through the company mail server"
-
-
-def flexi_smtp_action(task_args: dict[str, Any], check_mode: bool = True) -> Any:
-    """The flexi_smtp action on a local connection, with just what it reads of task and connection."""
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.template import Templar
-
-    from ansible_collections.abraflexi.flexi.plugins.action.flexi_smtp import ActionModule
-
-    task = SimpleNamespace(
-        args=task_args,
-        action="abraflexi.flexi.flexi_smtp",
-        async_val=0,
-        check_mode=check_mode,
-        no_log=False,
-        environment=[],
-        get_name=lambda: TASK,
-    )
-    connection = SimpleNamespace(transport="local", _shell=SimpleNamespace(env_prefix=lambda **variables: ""))
-    templar = Templar(loader=DataLoader(), variables={})
-    return ActionModule(task, connection, SimpleNamespace(become=False), DataLoader(), templar, None)
 
 
 @pytest.fixture
@@ -50,7 +28,7 @@ def task_args(emulator_factory) -> dict[str, Any]:
 
 def test_result_carries_no_ansible_stats_unless_asked(task_args):
     # Which values ask for them: test_audit_artifacts.py; asked, they are there: the next test.
-    result = flexi_smtp_action(task_args).run(task_vars={"inventory_hostname": "flexi-a"})
+    result = action("flexi_smtp", task_args, check_mode=True).run(task_vars={"inventory_hostname": "flexi-a"})
 
     assert "ansible_stats" not in result
 
@@ -59,7 +37,7 @@ def test_stats_name_the_server_its_task_and_loop_item_without_a_secret(task_args
     task_vars = {"inventory_hostname": "flexi-a", "abraflexi_audit_artifacts": True, "ansible_loop_var": "company"}
     task_vars["company"] = "demo_s_r_o_"
 
-    result = flexi_smtp_action(task_args).run(task_vars=task_vars)
+    result = action("flexi_smtp", task_args, check_mode=True).run(task_vars=task_vars)
 
     (entry,) = result["ansible_stats"]["data"].values()
     check = entry["checks"][f"{TASK} [demo_s_r_o_]"]
@@ -73,7 +51,9 @@ def test_stats_name_the_server_its_task_and_loop_item_without_a_secret(task_args
 def test_failed_task_carries_no_stats(task_args):
     task_args["password"] = "Wrong-s3cret"
 
-    result = flexi_smtp_action(task_args).run(task_vars={"inventory_hostname": "a", "abraflexi_audit_artifacts": True})
+    result = action("flexi_smtp", task_args, check_mode=True).run(
+        task_vars={"inventory_hostname": "a", "abraflexi_audit_artifacts": True}
+    )
 
     assert result["failed"] is True
     assert "ansible_stats" not in result

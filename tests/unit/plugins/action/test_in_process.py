@@ -5,13 +5,11 @@ from __future__ import annotations
 import importlib
 import json
 import os
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from ansible.module_utils.common.warnings import get_warning_messages
 
-from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, controller_code
+from tests.unit.plugins.action.controller import API_PASSWORD, API_USER, SMTP_PASSWORD, STORED, action, controller_code
 
 SMTP = "abraflexi.flexi.flexi_smtp"
 CASES = {
@@ -31,20 +29,9 @@ def test_direct_run_returns_what_the_module_prints(case, check_mode, emulator_fa
     flexi_smtp = importlib.import_module("ansible_collections.abraflexi.flexi.plugins.modules.flexi_smtp")
     # One emulator per path, both holding the same settings.
     servers = [emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED) for path in ("module", "direct")]
-    arguments = [
-        {
-            key: value
-            for key, value in {
-                "url": server.url,
-                "company": "demo_s_r_o_",
-                "username": API_USER,
-                "password": API_PASSWORD,
-                **CASES[case],
-            }.items()
-            if value is not None
-        }
-        for server in servers
-    ]
+    connection = {"company": "demo_s_r_o_", "username": API_USER, "password": API_PASSWORD}
+    given = [{"url": server.url, **connection, **CASES[case]} for server in servers]
+    arguments = [{key: value for key, value in args.items() if value is not None} for args in given]
 
     expected = run_module("flexi_smtp", arguments[0], check_mode=check_mode)
     actual = controller_code().run_module_code(flexi_smtp.CONTRACT, SMTP, arguments[1], check_mode)
@@ -71,25 +58,6 @@ def test_direct_run_returns_warnings_without_touching_the_global_warning_list(em
     assert get_warning_messages() == before
 
 
-def fake_action(task_args: dict[str, Any], environment: dict[str, str]) -> Any:
-    """The flexi_smtp_info action on a local connection, with just what it reads of task and connection."""
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.template import Templar
-
-    from ansible_collections.abraflexi.flexi.plugins.action.flexi_smtp_info import ActionModule as InfoAction
-
-    task = SimpleNamespace(
-        args=task_args,
-        action="abraflexi.flexi.flexi_smtp_info",
-        async_val=0,
-        check_mode=False,
-        environment=[environment],
-    )
-    connection = SimpleNamespace(transport="local", _shell=SimpleNamespace(env_prefix=lambda **variables: ""))
-    templar = Templar(loader=DataLoader(), variables={})
-    return InfoAction(task, connection, SimpleNamespace(become=False), DataLoader(), templar, None)
-
-
 def test_task_environment_feeds_fallbacks_and_leaves_no_variable_behind(emulator_factory, monkeypatch):
     server = emulator_factory(users={API_USER: API_PASSWORD}, initial=STORED)
     monkeypatch.setenv("ABRAFLEXI_COMPANY", "kept_s_r_o_")
@@ -101,7 +69,7 @@ def test_task_environment_feeds_fallbacks_and_leaves_no_variable_behind(emulator
         "ABRAFLEXI_PASSWORD": API_PASSWORD,
     }
 
-    result = fake_action({}, environment).run(task_vars={})
+    result = action("flexi_smtp_info", {}, environment=environment).run(task_vars={})
 
     assert result["settings"]["host"] == "smtp.example.com", result
     assert dict(os.environ) == before
@@ -137,9 +105,9 @@ def test_direct_execution_switch_reads_booleans_and_their_spellings(value, wante
     ],
 )
 def test_direct_execution_applies_only_to_plain_local_tasks(transport, async_val, become, switch, direct):
-    action = fake_action({}, {})
-    action._connection.transport = transport
-    action._task.async_val = async_val
-    action._play_context.become = become
+    plugin = action("flexi_smtp_info", {})
+    plugin._connection.transport = transport
+    plugin._task.async_val = async_val
+    plugin._play_context.become = become
 
-    assert action.direct_execution_applies({"abraflexi_direct_execution": switch}) is direct
+    assert plugin.direct_execution_applies({"abraflexi_direct_execution": switch}) is direct

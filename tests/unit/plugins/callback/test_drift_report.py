@@ -1,8 +1,5 @@
-"""The drift_report callback's event handling, fed with stand-ins for Ansible's task, host and result objects.
-
-The report's content is tested in tests/unit/plugins/plugin_utils/; here only which events become checks or stops,
-which check mode applies, and that the report files are written and announced when the run ends.
-"""
+"""The drift_report callback's event handling, fed with stand-ins for Ansible's task, host and result objects: which
+events become checks or stops, which check mode applies, and what the run's end writes, prints and mails."""
 
 from __future__ import annotations
 
@@ -15,6 +12,7 @@ from ansible import context
 from ansible_collections.abraflexi.flexi.plugins.callback.drift_report import CallbackModule, is_flexi_smtp
 
 FLEXI_SMTP = "abraflexi.flexi.flexi_smtp"
+MAIL = {"mail_to": ["audit@example.com"], "mail_from": "ansible@example.com", "mail_username": "audit"}
 
 
 class RecordingDisplay:
@@ -165,26 +163,15 @@ def test_run_without_flexi_smtp_prints_no_summary_and_sends_no_mail(callback, op
 
 def test_report_is_mailed_to_the_sink_with_starttls_and_login(callback, options, smtp_sink_factory):
     sink = smtp_sink_factory(mode="starttls", auth=("audit", "Mail-s3cret"))
-    options.update(
-        formats=[],
-        mail_to=["audit@example.com"],
-        mail_from="ansible@example.com",
-        mail_host=sink.host,
-        mail_port=sink.port,
-        mail_username="audit",
-        mail_password="Mail-s3cret",
-        mail_ca_path=sink.ca_path,
-    )
+    options.update(MAIL, formats=[], mail_host=sink.host, mail_port=sink.port, mail_ca_path=sink.ca_path)
+    options["mail_password"] = "Mail-s3cret"
     callback.v2_runner_on_ok(task_result(task(), drifted()))
 
     callback.v2_playbook_on_stats(None)
 
     (mail,) = sink.wait_for(1)
-    assert (mail.auth_login, mail.tls, mail.subject) == (
-        "audit",
-        True,
-        "Flexi SMTP drift audit: 1 drifted of 1 servers",
-    )
+    assert (mail.auth_login, mail.tls) == ("audit", True)
+    assert mail.subject == "Flexi SMTP drift audit: 1 drifted of 1 servers"
     assert callback._display.lines == ["Flexi drift report mailed to audit@example.com"]
 
 
@@ -197,18 +184,8 @@ def test_report_is_mailed_to_the_sink_with_starttls_and_login(callback, options,
     ],
 )
 def test_mail_that_cannot_be_sent_is_a_warning_without_the_password(callback, options, changes, reason):
-    options.update(
-        {
-            "mail_to": ["audit@example.com"],
-            "mail_from": "ansible@example.com",
-            "mail_host": "127.0.0.1",
-            "mail_port": 1,
-            "mail_username": "audit",
-            "mail_password": "Mail-s3cret",
-            "mail_security": "none",
-            **changes,
-        }
-    )
+    options.update(MAIL, mail_host="127.0.0.1", mail_port=1, mail_password="Mail-s3cret", mail_security="none")
+    options.update(changes)
     callback.v2_runner_on_ok(task_result(task(), drifted()))
 
     callback.v2_playbook_on_stats(None)

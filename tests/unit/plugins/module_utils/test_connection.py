@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._connection import (
@@ -27,11 +29,8 @@ def params(**given):
 @pytest.mark.parametrize(
     ("url", "base_url"),
     [
-        ("https://flexi.example.com:5434", "https://flexi.example.com:5434"),
-        ("https://flexi.example.com:5434/", "https://flexi.example.com:5434"),
-        ("  http://10.0.0.5:5434 ", "http://10.0.0.5:5434"),
         ("https://flexi.example.com/erp/flexi", "https://flexi.example.com/erp/flexi"),
-        ("https://flexi.example.com/erp/flexi/", "https://flexi.example.com/erp/flexi"),
+        ("  http://10.0.0.5:5434/erp/flexi/ ", "http://10.0.0.5:5434/erp/flexi"),
     ],
 )
 def test_url_is_normalised_to_scheme_host_port_and_path_prefix(url, base_url):
@@ -62,45 +61,25 @@ def test_bad_url_is_rejected_with_an_example(url, message):
 
 
 @pytest.mark.parametrize(
-    ("option", "value"),
+    ("given", "message"),
     [
-        ("url", "https://flexi.\u2028example.com"),
-        ("url", "https://flexi.example.com/\x85flexi"),
-        ("company", "demo\x1b_s_r_o_"),
-        ("username", "admin\u2029"),
+        ({"url": "https://flexi.\u2028example.com"}, "url must not contain control characters"),
+        ({"url": "https://flexi.example.com/\x85flexi"}, "url must not contain control characters"),
+        ({"company": "demo\x1b_s_r_o_"}, "company must not contain control characters"),
+        ({"username": "admin\u2029"}, "username must not contain control characters"),
+        ({"company": ""}, "company must be the company's database identifier"),
+        ({"company": " "}, "company must be the company's database identifier"),
+        ({"company": "."}, "company must be the company's database identifier"),
+        ({"company": ".."}, "company must be the company's database identifier"),
+        ({"ca_path": "/nonexistent/ca.pem"}, "ca_path '/nonexistent/ca.pem' is not a file"),
+        ({"timeout": 0}, "timeout must be a whole number of seconds, at least 1"),
+        ({"timeout": -5}, "timeout must be a whole number of seconds, at least 1"),
+        ({"username": None}, "password is set but username is not"),
     ],
 )
-def test_control_characters_in_connection_options_are_refused(option, value):
-    with pytest.raises(FlexiError, match=f"{option} must not contain control characters"):
-        connection_settings(params(**{option: value, "password": "p"}))
-
-
-def test_url_with_credentials_is_rejected_without_echoing_them():
-    with pytest.raises(FlexiError, match="must not contain credentials") as caught:
-        connection_settings(params(url="https://admin:hunter2@flexi.example.com"))
-
-    assert "hunter2" not in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("company", "path"),
-    [
-        ("demo_s_r_o_", "/c/demo_s_r_o_"),
-        ("../../status", "/c/..%2F..%2Fstatus"),
-        ("my company", "/c/my%20company"),
-        ("firma?x=1#y", "/c/firma%3Fx%3D1%23y"),
-    ],
-)
-def test_company_is_percent_encoded_into_one_path_segment(company, path):
-    settings = connection_settings(params(company=company))
-
-    assert settings.company_url == "https://flexi.example.com:5434" + path
-
-
-@pytest.mark.parametrize("company", ["", "  ", ".", ".."])
-def test_company_that_cannot_name_a_database_is_rejected(company):
-    with pytest.raises(FlexiError, match="company must be the company's database identifier"):
-        connection_settings(params(company=company))
+def test_bad_connection_option_is_refused_saying_what_is_wrong(given, message):
+    with pytest.raises(FlexiError, match=re.escape(message)):
+        connection_settings(params(**given))
 
 
 @pytest.mark.parametrize(
@@ -120,22 +99,6 @@ def test_certificate_verification_matrix(tmp_path, validate_certs, ca_path, veri
     settings = connection_settings(params(validate_certs=validate_certs, ca_path=resolved))
 
     assert settings.verify == (str(ca_file) if verify == "CA" else verify)
-
-
-def test_missing_ca_file_is_reported(tmp_path):
-    with pytest.raises(FlexiError, match="is not a file"):
-        connection_settings(params(ca_path=str(tmp_path / "missing.pem")))
-
-
-@pytest.mark.parametrize("timeout", [0, -5])
-def test_timeout_must_be_positive(timeout):
-    with pytest.raises(FlexiError, match="timeout must be a whole number of seconds, at least 1"):
-        connection_settings(params(timeout=timeout))
-
-
-def test_password_without_username_is_rejected():
-    with pytest.raises(FlexiError, match="password is set but username is not"):
-        connection_settings(params(username=None))
 
 
 def test_password_never_appears_in_repr():

@@ -28,4 +28,3 @@ def test_the_argument_spec_is_the_connection_options_then_the_modules_own():
     spec = CONTRACT.argument_spec()
 
     assert list(spec)[-2:] == ["token", "host"]
-    assert spec["password"]["no_log"] is True

@@ -72,7 +72,7 @@ def assert_masked(result: dict[str, object], quoted: str) -> None:
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(secret=PASSWORD, data=st.data())
-@example(secret="Heslo\u0159", data=None)
+@example(secret="Heslo\u0159", data=None)  # a server writing XML as US-ASCII escapes only the "ř"
 def test_a_password_spelled_with_any_mix_of_escapes_is_masked(secret, data):
     if data is None:
         choices = ["itself"] * 5 + ["decimal reference"]
@@ -87,21 +87,6 @@ def test_a_password_spelled_with_any_mix_of_escapes_is_masked(secret, data):
 def test_every_escape_applied_to_every_character_is_masked(escape):
     secret = "S3cret!x Hesl\u0159 <&\"'> \U0001f511"
     quoted = spelled(secret, [escape] * len(secret))
-
-    assert_masked(outcome_of(secret, quoted), quoted)
-
-
-@pytest.mark.parametrize(
-    "quoted",
-    [
-        "Hesl&#345;",  # a server writing XML as US-ASCII
-        "S3cret&#33;x",  # escaping only some characters
-        "Hesl%c5%99",  # encodeURIComponent, lower-case hex
-        "S3cret%21x",
-    ],
-)
-def test_partly_escaped_passwords_are_masked(quoted):
-    secret = "Hesl\u0159" if quoted.startswith("Hesl") else "S3cret!x"
 
     assert_masked(outcome_of(secret, quoted), quoted)
 
@@ -124,6 +109,12 @@ def test_base64_of_the_password_and_of_user_colon_password_is_masked(secret, whi
 )
 def test_secrets_inside_or_across_each_other_leave_no_remainder(secrets, text):
     assert redact(text, secrets) == f"said {MASK}."
+
+
+def test_no_secrets_leave_a_value_untouched():
+    value = {"msg": "nothing secret", "status": 400}
+
+    assert redact(value, [None, ""]) == value
 
 
 def test_secrets_handed_to_ansible_core_come_longest_first():

@@ -1,4 +1,4 @@
-"""What users see of `url` with a path prefix and of proxies (`use_proxy` and the *_proxy environment)."""
+"""What users see of proxies (`use_proxy` and the *_proxy environment), also with a path prefix in `url`."""
 
 from __future__ import annotations
 
@@ -24,23 +24,6 @@ def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def connection(url: str, **extra: object) -> dict[str, object]:
     return {"url": url, "company": "demo_s_r_o_", "username": "admin", "password": API_PASSWORD, **extra}
-
-
-# url with a path prefix (reads and writes under it: the proxied write below)
-
-
-def test_url_without_the_path_prefix_fails_with_the_proxy_404_and_a_hint(emulator_factory, run_module):
-    emulator = emulator_factory(path_prefix="/flexi")
-
-    result = run_module("flexi_smtp_info", connection(f"http://127.0.0.1:{emulator.port}"))
-
-    assert result["failed"] is True
-    assert result["status"] == 404
-    assert "Check company" in result["msg"]
-    assert "url" in result["msg"]
-
-
-# proxies from the environment
 
 
 def test_http_proxy_carries_a_write_under_a_path_prefix(emulator_factory, forward_proxy, run_module, monkeypatch):

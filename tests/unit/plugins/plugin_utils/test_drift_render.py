@@ -1,14 +1,11 @@
-"""The drift report's renderers (plugins/plugin_utils/_drift_render.py): escaping in HTML and Markdown, and writing.
-
-Hostile values (markup, table syntax, any text hypothesis finds) must reach the page as the same text, never as
-markup, and never break a Markdown table row.
-"""
+"""The drift report's renderers: hostile values (markup, table syntax, any text) reach the page as the same text,
+never as markup, and never break a Markdown table row; only the chosen forms are written."""
 
 from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
@@ -19,7 +16,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render impo
     write_report,
 )
 
-from .conftest import NOW, TASK
+from .drift_results import NOW, TASK, flexi_result, one_host_report
 
 # escaping
 
@@ -27,7 +24,7 @@ from .conftest import NOW, TASK
 HOSTILE = "<script>alert('x')</script>"
 
 
-def test_html_shows_markup_as_text(flexi_result):
+def test_html_shows_markup_as_text():
     result = flexi_result({"host": HOSTILE}, {"host": "smtp.example.com"}, _ansible_item_label="<b>item</b>")
     collector = DriftCollector()
     collector.add_result("<img src=x onerror=alert(1)>", "<i>task</i>", "ok", result, True)
@@ -43,26 +40,13 @@ def test_html_shows_markup_as_text(flexi_result):
     assert "&lt;script&gt;bad()&lt;/script&gt;" in page
 
 
-def test_markdown_escapes_markup_and_keeps_the_table_shape(flexi_result):
-    result = flexi_result({"host": "a|b\nc", "port": 1}, {"host": "`tick` | pipe", "port": 2})
-    collector = DriftCollector()
-    collector.add_result("<script>x</script>|host", "task", "ok", result, True)
-
-    markdown = render_markdown(collector.report(now=NOW))
-
-    (row,) = [line for line in markdown.splitlines() if line.startswith("| &lt;script&gt;")]
-    assert row.startswith("| &lt;script&gt;x&lt;/script&gt;\\|host |")
-    assert _unescaped_pipes(row) == 6  # Server, Status, Flexi, SMTP host, Port: five cells
-    assert "<script>" not in markdown
-
-
 def _unescaped_pipes(row: str) -> int:
     return sum(1 for index, char in enumerate(row) if char == "|" and (index == 0 or row[index - 1] != "\\"))
 
 
 @settings(max_examples=60, deadline=None)
 @given(host=st.text(min_size=1, max_size=30), before=st.text(max_size=40), after=st.text(max_size=40))
-def test_any_text_reaches_the_page_as_the_same_text(host, before, after, flexi_result):
+def test_any_text_reaches_the_page_as_the_same_text(host, before, after):
     host = host.strip() or "h"
     result = flexi_result({"default_from": before}, {"default_from": after})
     collector = DriftCollector()
@@ -85,20 +69,24 @@ def test_any_text_reaches_the_page_as_the_same_text(host, before, after, flexi_r
 
 @settings(max_examples=60, deadline=None)
 @given(value=st.text(max_size=40))
-def test_any_value_keeps_the_markdown_row_in_shape(value, flexi_result):
+@example(value="a|b\nc `tick` | pipe")
+def test_markup_and_any_value_keep_the_markdown_row_in_shape(value):
     collector = DriftCollector()
-    collector.add_result("h", TASK, "ok", flexi_result({"host": value}, {"host": "x"}), True)
+    collector.add_result("<script>flexi</script>|host", TASK, "ok", flexi_result({"host": value}, {"host": "x"}), True)
 
     markdown = render_markdown(collector.report(now=NOW))
 
-    (row,) = [line for line in markdown.splitlines() if line.startswith("| h |")]
+    (row,) = [
+        line for line in markdown.splitlines() if line.startswith("| &lt;script&gt;flexi&lt;/script&gt;\\|host |")
+    ]
     assert _unescaped_pipes(row) == 5  # Server, Status, Flexi, SMTP host: four cells
+    assert "<script>flexi" not in markdown
 
 
 # writing
 
 
-def test_only_the_chosen_forms_are_written_and_older_files_replaced(tmp_path, flexi_result, one_host_report):
+def test_only_the_chosen_forms_are_written_and_older_files_replaced(tmp_path):
     (tmp_path / "drift-report.json").write_text("old", encoding="utf-8")
     report = one_host_report(flexi_result({"host": "a"}, {"host": "b"}))
 
