@@ -37,3 +37,5 @@ def test_module_options_are_the_table_plus_the_test_mail_options():
 
     assert set(spec) == {field.option for field in FIELDS} | {"update_password", "test_email", "test_email_when"}
     assert spec["update_password"]["default"] == "on_create"
+    assert spec["smtp_password"]["no_log"] is True
+    assert spec["update_password"]["no_log"] is False
