@@ -74,6 +74,7 @@ def test_url_with_credentials_is_refused_without_showing_them(emulator, run_modu
     ("company", "path"),
     [
         ("a/b", "/c/a%2Fb"),
+        ("my company", "/c/my%20company"),
         ("../../status", "/c/..%2F..%2Fstatus"),
         ("..%2Fstatus", "/c/..%252Fstatus"),
         ("firma?testMail=x@example.com#", "/c/firma%3FtestMail%3Dx%40example.com%23"),
