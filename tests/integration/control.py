@@ -36,11 +36,7 @@ class ControlEndpoint:
     """Answers /scenario, /observe and /verify for the emulator it is mounted on and the named sinks."""
 
     def __init__(
-        self,
-        emulator: EmulatorServer,
-        sinks: Mapping[str, SmtpSink],
-        smtp_password: str,
-        secrets_in_use: Sequence[str] = (),
+        self, emulator: EmulatorServer, sinks: Mapping[str, SmtpSink], smtp_password: str, lab_secrets: Sequence[str]
     ):
         self.emulator = emulator
         self.sinks = dict(sinks)
@@ -49,8 +45,8 @@ class ControlEndpoint:
         self.stored_password = f"stored-before-{secrets.token_hex(8)}"
         self._lock = threading.Lock()
         self._history: list[RecordedRequest] = []
-        self._verified = 0  # how many requests of all_requests() an earlier /verify has accounted for
-        self._secrets = (*secrets_in_use, self.stored_password)
+        self._verified = 0  # how many requests of the history an earlier /verify has accounted for
+        self._secrets = (*lab_secrets, self.stored_password)
 
     def mount(self) -> str:
         """Serve the endpoint from the emulator under PREFIX; return its URL (the playbooks' ``control_url``)."""
@@ -72,11 +68,6 @@ class ControlEndpoint:
         except Exception as exc:  # reported to the playbook, which stops with this text
             reason = " ".join(f"{type(exc).__name__}: {exc}".split())
             return Answer(400, "", JSON_TYPE, reason=reason.encode("latin-1", "replace").decode("latin-1"))
-
-    def all_requests(self) -> list[RecordedRequest]:
-        """Every request the emulator answered since the endpoint was made, scenario resets included."""
-        with self._lock:
-            return [*self._history, *self.emulator.requests]
 
     # the operations
 
@@ -115,7 +106,8 @@ class ControlEndpoint:
     def verify(self, log: str) -> dict:
         """What the run that printed the file ``log`` did since the last /verify: its writes and test mail requests,
         and the names of the secrets (never the secrets) that show in the file in any spelling."""
-        requests = self.all_requests()
+        with self._lock:
+            requests = [*self._history, *self.emulator.requests]
         since, self._verified = requests[self._verified :], len(requests)
         text = Path(log).read_text(encoding="utf-8", errors="replace")
         shown = [n for n, secret in enumerate(self._secrets, 1) if any(map(text.__contains__, output_forms(secret)))]
@@ -144,16 +136,8 @@ def _request_json(request: RecordedRequest) -> dict[str, Any]:
         "user": request.user,
         "fields": list(request.fields),
         "password_present": request.password_present,
-        "status": request.status,
     }
 
 
 def _mail_json(mail: ReceivedMail) -> dict[str, Any]:
-    return {
-        "mail_from": mail.mail_from,
-        "rcpt_tos": list(mail.rcpt_tos),
-        "subject": mail.subject,
-        "body": mail.body,
-        "auth_login": mail.auth_login,
-        "tls": mail.tls,
-    }
+    return {"rcpt_tos": list(mail.rcpt_tos), "auth_login": mail.auth_login, "tls": mail.tls}
