@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,9 @@ artifacts_written: list[Path] = []
 
 @dataclass(frozen=True)
 class AuditRun(PlaybookRun):
-    """A playbook run with the drift report it wrote and the settings writes the fleet received."""
+    """A playbook run with the drift report it wrote."""
 
     report_dir: Path = Path()
-    writes: tuple[Any, ...] = field(default=())
 
     def report_file(self, form: str) -> Path:
         return self.report_dir / REPORT_FILES[form]
