@@ -8,7 +8,6 @@ ansible-test (else ansible-playbook) process that started it ends, or after LIFE
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -120,16 +119,8 @@ def _is_lab(pid: int) -> bool:
         return False
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.integration.lab", description=__doc__.splitlines()[0])
-    parser.add_argument("state", type=Path, help="folder for vars.json and lab.log")
-    parser.add_argument("--serve", nargs=2, type=int, metavar=("WATCHED_PID", "READY_FD"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        serve(args.state, *args.serve)
-    else:
-        start(args.state)
-
-
 if __name__ == "__main__":
-    main()
+    if sys.argv[2:3] == ["--serve"]:  # the background process start() launches: WATCHED_PID READY_FD
+        serve(Path(sys.argv[1]), int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        start(Path(sys.argv[1]))
