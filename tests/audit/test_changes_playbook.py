@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.audit.lab import API_PASSWORD, API_USER, BRNO, OSTRAVA, WANTED_SMTP_PASSWORD, AuditLab, closed_port
-from tests.audit.playbook_runs import CALLBACK, AuditRun, ansible_environment, keep_artifact
-from tests.support.ansible import run_ansible_playbook
+from tests.audit.playbook_runs import CALLBACK, AuditRun, keep_artifact
+from tests.support.ansible import clean_ansible_environment, run_ansible_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +74,9 @@ def run(tmp_path_factory) -> AuditRun:
     )
     with AuditLab(workdir / "lab" / "inventory.yml") as lab:
         inventory = write_inventory(lab, workdir / "inventory.json")
-        environment = ansible_environment(workdir, config=config)
+        environment = clean_ansible_environment(
+            workdir, config, silence_inventory_warnings=False, ANSIBLE_HOST_KEY_CHECKING="0"
+        )
         played = run_ansible_playbook(("-i", str(inventory), str(PLAYBOOK)), workdir, environment, timeout=300)
         # The report folder is relative to the ansible.cfg that sets it.
         first = AuditRun(**vars(played), report_dir=config_dir / "reports")
