@@ -16,12 +16,8 @@ from tests.audit.lab import SCRIPT_LOGIN, STATUSES
 pytestmark = pytest.mark.integration
 
 
-def checks_by_host(report):
-    return {host["host"]: host["checks"] for host in report["hosts"]}
-
-
 def only_check(report, host):
-    (check,) = checks_by_host(report)[host]
+    (check,) = next(entry["checks"] for entry in report["hosts"] if entry["host"] == host)
     return check
 
 

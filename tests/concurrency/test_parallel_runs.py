@@ -26,7 +26,6 @@ pytestmark = pytest.mark.integration
 
 HOSTS = [f"node{number:02d}" for number in range(1, 21)]
 COMPANIES = tuple(f"firma_{number:02d}_s_r_o_" for number in range(1, 21))
-SHARED_COMPANY = COMPANIES[0]
 SCOPES = ("company", "server")
 
 
@@ -58,7 +57,7 @@ DESIRED = {host: desired(number) for number, host in enumerate(HOSTS, start=1)}
 
 
 def flexi_task(scope: str) -> dict[str, Any]:
-    company = "{{ company }}" if scope == "company" else SHARED_COMPANY
+    company = "{{ company }}" if scope == "company" else COMPANIES[0]
     options = {key: f"{{{{ wanted.{key} }}}}" for key in ("host", "port", "smtp_username", "default_from")}
     return {
         "name": f"Set this host's SMTP settings ({scope} scope)",

@@ -65,19 +65,12 @@ class ControlEndpoint:
 
     # the operations
 
-    def scenario(self, stored: Mapping[str, Any] | None = None, keep_settings: bool = False) -> dict:
-        """Reset the emulator (keeping its log in the history) and every sink; then store settings.
-
-        With keep_settings the stored settings survive the reset: a new chapter of the same story.
-        """
+    def scenario(self, stored: Mapping[str, Any] | None = None) -> dict:
+        """Reset the emulator (keeping its log in the history) and every sink; then store settings."""
         server = self.emulator
         with self._lock:
             self._history.extend(server.requests)
-            kept = {company: server.state.stored(company) for company in server.state.companies}
             server.reset()
-            if keep_settings:
-                for company, fields in kept.items():
-                    server.state.store(company, **fields)
         for sink in self.sinks.values():
             sink.clear()
         fields = dict(stored or {})
