@@ -78,7 +78,6 @@ def run(tmp_path_factory) -> AuditRun:
             workdir, config, silence_inventory_warnings=False, ANSIBLE_HOST_KEY_CHECKING="0"
         )
         played = run_ansible_playbook(("-i", str(inventory), str(PLAYBOOK)), workdir, environment, timeout=300)
-        # The report folder is relative to the ansible.cfg that sets it.
         first = AuditRun(**vars(played), report_dir=config_dir / "reports")
     assert first.report_file("json").is_file(), first.describe()
     keep_artifact(first.report_file("html"), "changes-report.html")
@@ -148,11 +147,8 @@ def test_stopped_and_unreachable_hosts_are_reported_with_the_task_that_ended_the
 
 
 def test_ini_settings_choose_folder_and_formats(run):
+    # The folder is relative to the ansible.cfg that sets it.
     assert sorted(os.listdir(run.report_dir)) == ["drift-report.html", "drift-report.json"]
-    assert [line for line in run.stdout.splitlines() if line.startswith("Flexi drift report")] == [
-        f"Flexi drift report (JSON): {run.report_file('json')}",
-        f"Flexi drift report (HTML): {run.report_file('html')}",
-    ]
 
 
 def test_run_has_no_warning(run):

@@ -40,7 +40,6 @@ def test_screenshot_of_the_report_is_saved(audit_run):
     path = screenshot(audit_run.report_file("html"), ARTIFACTS / "drift-report.png", width=1400, height=760)
 
     keep_artifact(path)
-    print(f"drift report screenshot: {path}")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 10_000  # a blank page is a few hundred bytes
 
