@@ -84,17 +84,7 @@ def smtp_sink_factory() -> Iterator[Callable[..., SmtpSink]]:
 def collection_tarball(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``abraflexi-flexi-<version>.tar.gz`` built from this checkout as Galaxy would get it (build_ignore applies)."""
     out = tmp_path_factory.mktemp("build")
-    subprocess.run(
-        [
-            Path(sys.executable).parent / "ansible-galaxy",
-            "collection",
-            "build",
-            str(REPO_ROOT),
-            "--output-path",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    galaxy = Path(sys.executable).parent / "ansible-galaxy"
+    subprocess.run([galaxy, "collection", "build", REPO_ROOT, "--output-path", out], check=True, capture_output=True)
     (tarball,) = out.glob("abraflexi-flexi-*.tar.gz")
     return tarball

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.audit.playbook_runs import REPORT_FILES, AuditRun, ansible_environment, artifacts_written, keep_artifact
+from tests.audit.playbook_runs import REPORT_FILES, AuditRun, artifacts_written, keep_artifact
+from tests.support.ansible import clean_ansible_environment
 from tests.support.collection import REPO_ROOT
 
 GUIDE = REPO_ROOT / "docs" / "drift-audit.md"
@@ -44,7 +45,7 @@ def audit_run(tmp_path_factory: pytest.TempPathFactory) -> AuditRun:
     """
     workdir = tmp_path_factory.mktemp("audit-run")
     commands = guide_commands().replace(".venv/bin/", f"{Path(sys.executable).parent}/").replace(".tmp/", f"{workdir}/")
-    environment = ansible_environment(workdir)
+    environment = clean_ansible_environment(workdir, silence_inventory_warnings=False)  # the run names every host
     environment.pop("ANSIBLE_COLLECTIONS_PATH")  # the lab sets it, as it does from a fresh clone
     command = ("bash", "-euo", "pipefail", "-c", commands)
     completed = subprocess.run(

@@ -11,8 +11,8 @@ Five inventory hosts on three emulators, compared with the settings ``examples/a
 | flexi-plzen | emulator 3, company that does not exist | failed: Flexi answers 404 |
 | flexi-liberec | a port nobody listens on | unreachable: no HTTP answer |
 
-``python -m tests.audit.lab --inventory PATH [-- COMMAND ...]`` starts the fleet, writes the inventory, and either
-runs COMMAND (with ANSIBLE_COLLECTIONS_PATH set, then stops) or serves until Ctrl-C.
+``python -m tests.audit.lab --inventory PATH -- COMMAND ...`` starts the fleet, writes the inventory, runs COMMAND
+(with ANSIBLE_COLLECTIONS_PATH set) and stops.
 """
 
 from __future__ import annotations
@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,14 +63,13 @@ STATUSES = {
 
 
 class AuditLab:
-    """Start the emulators, seed their drift and write an inventory; ``with AuditLab(folder) as lab: ...``."""
+    """Start the emulators, seed their drift and write an inventory; ``with AuditLab(inventory_path) as lab: ...``."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
-        self.inventory_path = self.directory / "inventory.yml"
+    def __init__(self, inventory_path: Path) -> None:
+        self.inventory_path = Path(inventory_path)
         self.emulators: dict[str, EmulatorServer] = {}
 
-    def start(self) -> AuditLab:
+    def __enter__(self) -> AuditLab:
         accounts = {"users": {API_USER: API_PASSWORD}, "limited_users": {}}
         try:
             self.emulators["praha"] = EmulatorServer(
@@ -83,14 +80,8 @@ class AuditLab:
             ).start()
             self.emulators["plzen"] = EmulatorServer(EmulatorOptions(companies=("jina_firma",), **accounts)).start()
         except BaseException:
-            self.stop()
+            self.__exit__()
             raise
-        self.seed()
-        self.write_inventory()
-        return self
-
-    def seed(self) -> None:
-        """Put each server's settings back to its known drift."""
         praha, branches = self.emulators["praha"].state, self.emulators["branches"].state
         praha.store(**IN_SYNC, password=STORED_SMTP_PASSWORDS[0])
         branches.store(
@@ -103,73 +94,48 @@ class AuditLab:
             **{**IN_SYNC, "username": SCRIPT_LOGIN, "defaultFrom": "Ostrava <posta@ostrava.example.com>"},
             password="",
         )
+        # JSON is YAML; only its owner may read it, it holds the API password.
+        self.inventory_path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.inventory_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            json.dump(self.inventory(), stream, indent=2)
+        return self
 
-    def hosts(self) -> dict[str, dict[str, Any]]:
-        """Inventory host -> its connection variables."""
+    def __exit__(self, *exc_info: object) -> None:
+        for server in self.emulators.values():
+            server.stop()
+        self.emulators.clear()
+
+    def inventory(self) -> dict[str, Any]:
         praha, branches, plzen = (self.emulators[name] for name in ("praha", "branches", "plzen"))
-        return {
+        hosts = {
             "flexi-praha": {"flexi_url": praha.url, "flexi_company": "praha_s_r_o_", "flexi_ca_path": praha.ca_path},
             "flexi-brno": {"flexi_url": branches.url, "flexi_company": BRNO},
             "flexi-ostrava": {"flexi_url": branches.url, "flexi_company": OSTRAVA},
             "flexi-plzen": {"flexi_url": plzen.url, "flexi_company": "plzen_s_r_o_"},
             "flexi-liberec": {"flexi_url": f"http://127.0.0.1:{closed_port()}", "flexi_company": "liberec_s_r_o_"},
         }
-
-    def inventory(self) -> dict[str, Any]:
         group_vars = {
             "flexi_api_username": API_USER,
             "flexi_api_password": API_PASSWORD,
             "flexi_smtp_password": WANTED_SMTP_PASSWORD,
             **WANTED,
         }
-        return {"flexi_servers": {"hosts": self.hosts(), "vars": group_vars}}
-
-    def write_inventory(self) -> Path:
-        """Write the inventory as YAML (JSON is YAML); only its owner may read it, it holds the API password."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.inventory_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump(self.inventory(), stream, indent=2)
-        return self.inventory_path
-
-    def writes(self) -> list[Any]:
-        """Every settings write any emulator received."""
-        return [entry for server in self.emulators.values() for entry in server.writes()]
-
-    def stop(self) -> None:
-        for server in self.emulators.values():
-            server.stop()
-        self.emulators.clear()
-
-    def __enter__(self) -> AuditLab:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        return {"flexi_servers": {"hosts": hosts, "vars": group_vars}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.audit.lab", description=__doc__.splitlines()[0])
     parser.add_argument("--inventory", default=".tmp/audit-lab/inventory.yml", help="where to write the inventory")
-    parser.add_argument("--lifetime", type=float, default=3600.0, help="without COMMAND: stop after this many s")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND ARGS: run it, then stop")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    install()  # ANSIBLE_COLLECTIONS_PATH for COMMAND (and for a shell that copies it from the message below)
-    target = Path(args.inventory).resolve()
-    lab = AuditLab(target.parent)
-    lab.inventory_path = target
-    with lab:
-        print(f"Flexi fleet up: inventory {target}", flush=True)
-        if command:
-            return subprocess.run(command, check=False).returncode
-        print(f"export ANSIBLE_COLLECTIONS_PATH={os.environ['ANSIBLE_COLLECTIONS_PATH']}", flush=True)
-        print("Ctrl-C stops the fleet.", flush=True)
-        done = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: done.set())
-        done.wait(args.lifetime)
-    return 0
+    if not command:
+        parser.error("name the COMMAND to run against the fleet")
+    install()  # ANSIBLE_COLLECTIONS_PATH for COMMAND
+    with AuditLab(Path(args.inventory).resolve()) as lab:
+        print(f"Flexi fleet up: inventory {lab.inventory_path}", flush=True)
+        return subprocess.run(command, check=False).returncode
 
 
 if __name__ == "__main__":

@@ -1,19 +1,15 @@
-"""The drift report tests' playbook runs and what they keep.
-
-A clean environment per run (no user config, nothing from ANSIBLE_* or ABRAFLEXI_* outside), the run's output and
-report, and tests/output/audit/ for the files worth keeping as CI artifacts (listed at the end of the pytest run by
-tests/audit/conftest.py).
-"""
+"""The drift report tests' playbook runs, their reports, and tests/output/audit/ for the files worth keeping as CI
+artifacts (listed at the end of the pytest run by tests/audit/conftest.py)."""
 
 from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.ansible import PlaybookRun, clean_ansible_environment
+from tests.support.ansible import PlaybookRun
 from tests.support.collection import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "tests" / "output" / "audit"
@@ -25,10 +21,9 @@ artifacts_written: list[Path] = []
 
 @dataclass(frozen=True)
 class AuditRun(PlaybookRun):
-    """A playbook run with the drift report it wrote and the settings writes the fleet received."""
+    """A playbook run with the drift report it wrote."""
 
     report_dir: Path = Path()
-    writes: tuple[Any, ...] = field(default=())
 
     def report_file(self, form: str) -> Path:
         return self.report_dir / REPORT_FILES[form]
@@ -38,16 +33,6 @@ class AuditRun(PlaybookRun):
 
     def report(self) -> dict[str, Any]:
         return json.loads(self.report_text("json"))
-
-
-def ansible_environment(workdir: Path, config: Path | None = None, **extra: str) -> dict[str, str]:
-    """A clean environment for ansible-playbook: no user config or ANSIBLE_*/ABRAFLEXI_* from outside.
-
-    Inventory warnings stay on: the audit runs name every host, and their tests assert that nothing warns.
-    """
-    return clean_ansible_environment(
-        workdir, config, silence_inventory_warnings=False, ANSIBLE_HOST_KEY_CHECKING="0", **extra
-    )
 
 
 def keep_artifact(source: Path, name: str | None = None) -> Path:

@@ -16,12 +16,8 @@ from tests.audit.lab import SCRIPT_LOGIN, STATUSES
 pytestmark = pytest.mark.integration
 
 
-def checks_by_host(report):
-    return {host["host"]: host["checks"] for host in report["hosts"]}
-
-
 def only_check(report, host):
-    (check,) = checks_by_host(report)[host]
+    (check,) = next(entry["checks"] for entry in report["hosts"] if entry["host"] == host)
     return check
 
 
@@ -29,10 +25,10 @@ def differing(check):
     return {name: (state["before"], state["after"]) for name, state in check["fields"].items() if state["differs"]}
 
 
-def test_audit_run_reports_failures_through_its_exit_status(audit_run):
+def test_audit_run_reports_failures_through_its_exit_status_and_warns_nothing(audit_run):
     # Two servers fail, as the guide says.
     assert audit_run.returncode == 2, audit_run.describe()
-    assert "PLAY RECAP" in audit_run.stdout
+    assert [line for line in audit_run.output.splitlines() if "WARNING]" in line] == [], audit_run.describe()
 
 
 def test_check_mode_audit_counts_every_server_by_its_status(audit_run):
@@ -54,7 +50,6 @@ def test_drifted_servers_show_current_and_wanted_value_of_each_differing_field(a
         "port": (587, 465),
         "encryption_mode": ("STARTTLS", "SSL"),
     }
-    assert brno["fields"]["password"] == {"before": "set", "after": "set", "differs": False}
     assert differing(ostrava) == {
         "smtp_username": (SCRIPT_LOGIN, "flexi@example.com"),
         "default_from": ("Ostrava <posta@ostrava.example.com>", "ABRA Flexi <flexi@example.com>"),
@@ -69,7 +64,3 @@ def test_failed_and_unreachable_servers_carry_the_reason(audit_run):
     assert "Firma 'plzen_s_r_o_' neexistuje." in plzen["msg"]
     assert plzen["fields"] == {}
     assert "Connection refused" in liberec["msg"]
-
-
-def test_audit_run_has_no_warning(audit_run):
-    assert [line for line in audit_run.output.splitlines() if "WARNING]" in line] == [], audit_run.describe()

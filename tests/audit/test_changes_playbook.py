@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.audit.lab import API_PASSWORD, API_USER, BRNO, OSTRAVA, WANTED_SMTP_PASSWORD, AuditLab, closed_port
-from tests.audit.playbook_runs import CALLBACK, AuditRun, ansible_environment, keep_artifact
-from tests.support.ansible import run_ansible_playbook
+from tests.audit.playbook_runs import CALLBACK, AuditRun, keep_artifact
+from tests.support.ansible import clean_ansible_environment, run_ansible_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -72,48 +72,42 @@ def run(tmp_path_factory) -> AuditRun:
         "[abraflexi_flexi_drift]\nreport_dir = reports\nformats = json, html\n",
         encoding="utf-8",
     )
-    with AuditLab(workdir / "lab") as lab:
+    with AuditLab(workdir / "lab" / "inventory.yml") as lab:
         inventory = write_inventory(lab, workdir / "inventory.json")
-        environment = ansible_environment(workdir, config=config)
+        environment = clean_ansible_environment(
+            workdir, config, silence_inventory_warnings=False, ANSIBLE_HOST_KEY_CHECKING="0"
+        )
         played = run_ansible_playbook(("-i", str(inventory), str(PLAYBOOK)), workdir, environment, timeout=300)
-        # The report folder is relative to the ansible.cfg that sets it.
-        first = AuditRun(**vars(played), report_dir=config_dir / "reports", writes=tuple(lab.writes()))
+        first = AuditRun(**vars(played), report_dir=config_dir / "reports")
     assert first.report_file("json").is_file(), first.describe()
     keep_artifact(first.report_file("html"), "changes-report.html")
     return first
 
 
-def statuses(report):
-    return {host["host"]: host["status"] for host in report["hosts"]}
-
-
-def rows(report, host):
-    return [
-        (check["task"], check["item"], check["status"])
-        for check in next(h for h in report["hosts"] if h["host"] == host)["checks"]
-    ]
+def host_checks(report, host):
+    return next(h for h in report["hosts"] if h["host"] == host)["checks"]
 
 
 def test_counts_cover_changed_in_sync_stopped_and_unreachable_hosts(run):
     report = run.report()
 
     assert report["mode"] == "applied"
-    assert run.writes, "the run should have written settings"
     assert report["counts"] == {"hosts": 4, "in_sync": 1, "drifted": 1, "failed": 1, "unreachable": 1, "skipped": 0}, (
         run.describe()
     )
-    assert statuses(report) == {
+    assert {host["host"]: host["status"] for host in report["hosts"]} == {
         "flexi-branches": "drifted",
         "flexi-broken": "failed",
         "flexi-gone": "unreachable",
         "flexi-praha": "in_sync",
     }
+    assert '<span class="badge drifted">changed</span>' in run.report_text("html")
 
 
 def test_loop_items_and_each_task_get_their_own_row(run):
-    report = run.report()
+    checks = host_checks(run.report(), "flexi-branches")
 
-    assert rows(report, "flexi-branches") == [
+    assert [(check["task"], check["item"], check["status"]) for check in checks] == [
         ("Every company sends through the company mail server", BRNO, "drifted"),
         ("Every company sends through the company mail server", OSTRAVA, "in_sync"),
         ("Sender of the first company", None, "drifted"),
@@ -123,9 +117,7 @@ def test_loop_items_and_each_task_get_their_own_row(run):
 
 
 def test_changed_fields_show_value_before_and_after_the_run(run):
-    report = run.report()
-    branches = next(host for host in report["hosts"] if host["host"] == "flexi-branches")
-    loop_brno, sender, hidden = (branches["checks"][index] for index in (0, 2, 3))
+    loop_brno, sender, hidden = (host_checks(run.report(), "flexi-branches")[index] for index in (0, 2, 3))
 
     assert loop_brno["check_mode"] is False
     assert loop_brno["target"]["company"] == BRNO
@@ -143,39 +135,20 @@ def test_changed_fields_show_value_before_and_after_the_run(run):
     assert hidden["fields"] == {}
 
 
-def test_host_stopped_before_its_flexi_smtp_task_is_reported_with_that_task(run):
-    report = run.report()
+def test_stopped_and_unreachable_hosts_are_reported_with_the_task_that_ended_them(run):
+    (broken,) = host_checks(run.report(), "flexi-broken")
+    (gone,) = host_checks(run.report(), "flexi-gone")
 
-    (broken,) = next(host for host in report["hosts"] if host["host"] == "flexi-broken")["checks"]
     assert broken["task"] == "Stop hosts that are marked broken"
     assert broken["msg"] == (
         'Stopped at task "Stop hosts that are marked broken", before any flexi_smtp task: flexi-broken is marked broken'
     )
-
-
-def test_host_ansible_cannot_reach_is_unreachable(run):
-    report = run.report()
-
-    (gone,) = next(host for host in report["hosts"] if host["host"] == "flexi-gone")["checks"]
-    assert gone["status"] == "unreachable"
-    assert gone["task"] == "Reach the host"
+    assert (gone["status"], gone["task"]) == ("unreachable", "Reach the host")
 
 
 def test_ini_settings_choose_folder_and_formats(run):
+    # The folder is relative to the ansible.cfg that sets it.
     assert sorted(os.listdir(run.report_dir)) == ["drift-report.html", "drift-report.json"]
-    assert [line for line in run.stdout.splitlines() if line.startswith("Flexi drift report")] == [
-        f"Flexi drift report (JSON): {run.report_file('json')}",
-        f"Flexi drift report (HTML): {run.report_file('html')}",
-    ]
-
-
-def test_html_names_the_change_and_the_loop_item(run):
-    page = run.report_text("html")
-
-    assert "<h1>SMTP change report (changes were applied)</h1>" in page
-    assert '<span class="badge drifted">changed</span>' in page
-    assert f'data-item="{BRNO}"' in page
-    assert "hidden by no_log on the task" in page
 
 
 def test_run_has_no_warning(run):

@@ -40,21 +40,8 @@ def test_screenshot_of_the_report_is_saved(audit_run):
     path = screenshot(audit_run.report_file("html"), ARTIFACTS / "drift-report.png", width=1400, height=760)
 
     keep_artifact(path)
-    print(f"drift report screenshot: {path}")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 10_000  # a blank page is a few hundred bytes
-
-
-def test_counts_at_the_top(dom):
-    counts = {item.get("data-count"): text(item) for item in dom.xpath("//ul[@class='counts']/li")}
-
-    assert counts == {
-        "total": "5 servers",
-        "in_sync": "1 in sync",
-        "drifted": "2 drifted",
-        "failed": "1 failed",
-        "unreachable": "1 unreachable",
-    }
 
 
 def test_table_has_a_row_per_server_a_column_per_field_and_highlights_what_differs(dom):
@@ -79,14 +66,10 @@ def test_table_has_a_row_per_server_a_column_per_field_and_highlights_what_diffe
     assert text(cell(rows(dom)["flexi-ostrava"], "password")) == "not set → would change"
 
 
-def test_script_value_is_shown_as_text_not_run(dom):
+def test_script_value_is_shown_as_text_and_the_page_runs_and_loads_nothing(dom):
     login = cell(rows(dom)["flexi-ostrava"], "smtp_username")
+    policy = dom.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
 
     assert text(login) == f"{SCRIPT_LOGIN} → flexi@example.com"
-    assert dom.xpath("//script") == []
-
-
-def test_page_loads_nothing_from_outside(dom):
-    assert dom.xpath("//link | //img | //iframe | //object | //embed | //@src") == []
-    policy = dom.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert dom.xpath("//script | //link | //img | //iframe | //object | //embed | //@src") == []
     assert policy == ["default-src 'none'; style-src 'unsafe-inline'"]

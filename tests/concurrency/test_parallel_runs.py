@@ -26,7 +26,6 @@ pytestmark = pytest.mark.integration
 
 HOSTS = [f"node{number:02d}" for number in range(1, 21)]
 COMPANIES = tuple(f"firma_{number:02d}_s_r_o_" for number in range(1, 21))
-SHARED_COMPANY = COMPANIES[0]
 SCOPES = ("company", "server")
 
 
@@ -58,7 +57,7 @@ DESIRED = {host: desired(number) for number, host in enumerate(HOSTS, start=1)}
 
 
 def flexi_task(scope: str) -> dict[str, Any]:
-    company = "{{ company }}" if scope == "company" else SHARED_COMPANY
+    company = "{{ company }}" if scope == "company" else COMPANIES[0]
     options = {key: f"{{{{ wanted.{key} }}}}" for key in ("host", "port", "smtp_username", "default_from")}
     return {
         "name": f"Set this host's SMTP settings ({scope} scope)",
@@ -132,35 +131,25 @@ def parallel_run(tmp_path_factory) -> Iterator[ParallelRun]:
 
 
 @pytest.mark.parametrize("scope", SCOPES)
-def test_every_run_reports_the_change_and_the_settings_it_wrote(parallel_run, scope):
+def test_every_run_reports_the_settings_it_wrote_and_every_host_wrote_once(parallel_run, scope):
+    writes = parallel_run.emulators[scope].writes()
+
     reported = {
         host: (outcome.get("failed", False), outcome["changed"], outcome["settings"])
         for host, outcome in parallel_run.outcomes[scope].items()
     }
+    statuses = {host: [w.status for w in writes if f"<host>{DESIRED[host]['host']}</host>" in w.body] for host in HOSTS}
 
     assert reported == {host: (False, True, DESIRED[host]) for host in HOSTS}, parallel_run.run.describe()
+    assert statuses == {host: [201] for host in HOSTS}
 
 
-@pytest.mark.parametrize("scope", SCOPES)
-def test_every_host_wrote_once_and_every_write_was_accepted(parallel_run, scope):
-    writes = parallel_run.emulators[scope].writes()
-
-    writes_per_host = {host: [w for w in writes if f"<host>{DESIRED[host]['host']}</host>" in w.body] for host in HOSTS}
-
-    assert {host: [w.status for w in host_writes] for host, host_writes in writes_per_host.items()} == {
-        host: [201] for host in HOSTS
-    }
-
-
-def test_each_company_holds_its_own_hosts_settings_written_only_there(parallel_run):
+def test_each_company_holds_its_own_hosts_settings(parallel_run):
     emulator = parallel_run.emulators["company"]
 
     stored = {host: emulator.state.stored(company) for host, company in zip(HOSTS, COMPANIES)}
 
     assert stored == {host: as_stored(DESIRED[host]) for host in HOSTS}
-    assert sorted(write.path for write in emulator.writes()) == sorted(
-        f"/c/{company}/nastaveni/smtp" for company in COMPANIES
-    )
 
 
 def test_shared_settings_end_as_exactly_one_hosts_settings(parallel_run):

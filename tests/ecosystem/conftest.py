@@ -10,16 +10,13 @@ import pytest
 
 from tests.support.ansible import ANSIBLE_BIN
 
-# ansible-galaxy, ansible-builder and ansible-runner of the venv that runs the tests (pinned in requirements-test.txt).
-BIN = ANSIBLE_BIN
-
 
 @pytest.fixture(scope="session")
 def installed_collection(tmp_path_factory: pytest.TempPathFactory, collection_tarball: Path) -> Path:
     """A collections folder (the one that holds ``ansible_collections/``) with only the built tarball installed."""
     root = tmp_path_factory.mktemp("collections")
     subprocess.run(
-        [BIN / "ansible-galaxy", "collection", "install", str(collection_tarball), "-p", str(root)],
+        [ANSIBLE_BIN / "ansible-galaxy", "collection", "install", str(collection_tarball), "-p", str(root)],
         check=True,
         capture_output=True,
         # Only this folder counts, so a copy installed elsewhere on the machine cannot satisfy the install.

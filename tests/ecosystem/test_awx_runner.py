@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 from tests.audit import lab as audit_lab
-from tests.ecosystem.conftest import BIN
-from tests.emulator.server import EmulatorOptions, EmulatorServer
+from tests.emulator.server import EmulatorServer
 from tests.emulator.sink import SmtpSink
+from tests.support.ansible import ANSIBLE_BIN
 from tests.support.collection import REPO_ROOT
 
 PLAYBOOK = "provision_smtp.yml"
@@ -47,38 +47,18 @@ class Job:
     stdout: str
     events: list[dict[str, Any]]
 
-    def task_results(self, event: str) -> list[dict[str, Any]]:
-        """``event_data`` of every ``event`` (runner_on_ok, runner_on_failed ...) of the flexi_smtp task."""
-        return [
-            item["event_data"]
-            for item in self.events
-            if item["event"] == event and item["event_data"].get("task") == TASK
-        ]
-
 
 @pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    """A mail server on STARTTLS that accepts mail only after AUTH with the SMTP login and password."""
-    with SmtpSink(mode="starttls", auth=(SMTP_USER, SMTP_PASSWORD)) as sink:
-        yield sink
-
-
-@pytest.fixture
-def flexi(smtp_sink: SmtpSink) -> Iterator[EmulatorServer]:
-    """An emulated Flexi with nothing configured, which trusts the sink's certificate for its test mail."""
-    with EmulatorServer(EmulatorOptions(smtp_cafile=smtp_sink.ca_path)) as server:
-        yield server
-
-
-@pytest.fixture
-def awx_job(
-    tmp_path: Path, installed_collection: Path, flexi: EmulatorServer, smtp_sink: SmtpSink
-) -> Callable[..., Job]:
-    """Run a job of the provisioning job template: ``awx_job("check", "--check", "--diff")``.
-
-    Like AWX, every job gets a private data directory of its own (ansible-runner writes the options of a run into
-    its ``env/`` folder, so a reused one would carry them into the next job).
-    """
+def provision_job(
+    tmp_path: Path,
+    installed_collection: Path,
+    smtp_sink_factory: Callable[..., SmtpSink],
+    emulator_factory: Callable[..., EmulatorServer],
+) -> Job:
+    """One job of the provisioning job template against an emulated Flexi with nothing configured, and a mail server
+    on STARTTLS that takes mail only after AUTH with the SMTP login and password."""
+    smtp_sink = smtp_sink_factory(mode="starttls", auth=(SMTP_USER, SMTP_PASSWORD))
+    flexi = emulator_factory(smtp_cafile=smtp_sink.ca_path)
     inventory = {
         "flexi_servers": {
             "hosts": {"flexi-1": {"flexi_url": flexi.url, "flexi_company": "demo_s_r_o_"}},
@@ -104,17 +84,12 @@ def awx_job(
         "ANSIBLE_COLLECTIONS_PATH": str(installed_collection),
     }
     # The "Flexi SMTP mailbox" credential's extra_vars injector.
-    extravars = {"smtp_password": SMTP_PASSWORD}
-
-    def run(ident: str, *options: str) -> Job:
-        return run_job(tmp_path / ident, inventory, envvars, extravars, *options)
-
-    return run
+    return run_job(tmp_path / "provision", PLAYBOOK, inventory, envvars, {"smtp_password": SMTP_PASSWORD})
 
 
-def run_job(folder: Path, inventory: Any, envvars: Any, extravars: Any, *options: str, playbook: str = PLAYBOOK) -> Job:
+def run_job(folder: Path, playbook: str, inventory: Any, envvars: Any, extravars: Any) -> Job:
     """``ansible-runner run`` of the playbook in a private data directory ``folder`` that holds examples/ as its
-    project, the inventory and the env/ files; ``options`` go to ansible-playbook."""
+    project, the inventory and the env/ files."""
     shutil.copytree(REPO_ROOT / "examples", folder / "project")
     settings = {"job_timeout": 300, "idle_timeout": 120}
     for name, document in (("inventory/hosts.json", inventory), ("env/envvars", envvars),
@@ -122,11 +97,9 @@ def run_job(folder: Path, inventory: Any, envvars: Any, extravars: Any, *options
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(json.dumps(document))
     ident = folder.name
-    command = [BIN / "ansible-runner", "run", str(folder), "--playbook", playbook, "--ident", ident]
-    if options:
-        command += ["--cmdline", " ".join(options)]
+    command = [ANSIBLE_BIN / "ansible-runner", "run", str(folder), "--playbook", playbook, "--ident", ident]
     # ansible-runner starts ansible-playbook by name: the one next to it, as in an execution environment.
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": f"{ANSIBLE_BIN}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(command, env=env, capture_output=True, check=False, timeout=600)
     folder = folder / "artifacts" / ident
     events = [json.loads(path.read_text(encoding="utf-8")) for path in (folder / "job_events").glob("*.json")]
@@ -134,42 +107,21 @@ def run_job(folder: Path, inventory: Any, envvars: Any, extravars: Any, *options
         status=(folder / "status").read_text(encoding="utf-8").strip(),
         rc=int((folder / "rc").read_text(encoding="utf-8")),
         stdout=(folder / "stdout").read_text(encoding="utf-8"),
-        events=sorted(events, key=lambda item: item["counter"]),
+        events=events,
     )
 
 
-def test_job_configures_flexi_and_sends_the_test_mail(awx_job, flexi, smtp_sink):
-    job = awx_job("provision")
-
-    assert (job.status, job.rc) == ("successful", 0), job.stdout
-    (result,) = job.task_results("runner_on_ok")
+def test_job_configures_flexi_and_sends_the_test_mail(provision_job):
+    # The sink takes mail only after AUTH, so a sent test mail means the mailbox credential arrived.
+    assert (provision_job.status, provision_job.rc) == ("successful", 0), provision_job.stdout
+    events = [item["event_data"] for item in provision_job.events if item["event"] == "runner_on_ok"]
+    (result,) = [event for event in events if event.get("task") == TASK]
     assert result["resolved_action"] == "abraflexi.flexi.flexi_smtp"
     assert result["res"]["changed"] is True
-    assert result["res"]["settings"]["host"] == smtp_sink.host
     assert result["res"]["settings"]["password_set"] is True
     assert result["res"]["test_email"] == {"sent": True, "recipient": TEST_RECIPIENT}
-    assert len(flexi.writes()) == 1
-    (mail,) = smtp_sink.wait_for(1)
-    assert mail.auth_login == SMTP_USER
-    assert mail.rcpt_tos == (TEST_RECIPIENT,)
-    # The events follow the playbook, as AWX shows them.
-    kinds = [item["event"] for item in job.events]
-    tasks = {
-        item["event_data"]["task_uuid"]: item["event_data"]["task"]
-        for item in job.events
-        if item["event"] == "playbook_on_task_start"
-    }
-    finished = {item["event_data"]["task_uuid"] for item in job.events if item["event"] == "runner_on_ok"}
-    assert kinds[0] == "playbook_on_start"
-    assert kinds.count("playbook_on_play_start") == 1
-    assert kinds[-1] == "playbook_on_stats"
-    assert TASK in tasks.values()
-    assert finished == set(tasks)
-    assert not [kind for kind in kinds if kind in ("runner_on_failed", "runner_on_unreachable", "warning")]
-    stats = job.events[-1]["event_data"]
-    assert stats["changed"] == {"flexi-1": 1}
-    assert stats["failures"] == {}
-    assert "[WARNING]" not in job.stdout
+    assert stats_event(provision_job)["changed"] == {"flexi-1": 1}
+    assert "[WARNING]" not in provision_job.stdout
 
 
 # The drift audit as an AWX job template runs it: examples/audit_smtp.yml in check mode over the audit lab's fleet
@@ -178,15 +130,6 @@ def test_job_configures_flexi_and_sends_the_test_mail(awx_job, flexi, smtp_sink)
 # the AWX guide would inject them, and abraflexi_audit_artifacts on.
 
 MAIL_USER, MAIL_PASSWORD = "audit-bot@example.com", "Report-Mail-s3cret-4712"
-FLEET = ("flexi-praha", "flexi-brno", "flexi-ostrava", "flexi-plzen", "flexi-liberec")
-# The job's own secrets: the API password of the credential, the SMTP passwords wanted and stored, the report's
-# mail login (the collection-wide proof for every option is tests/security's; these come in through the callback).
-AUDIT_SECRETS = (
-    audit_lab.API_PASSWORD,
-    audit_lab.WANTED_SMTP_PASSWORD,
-    *audit_lab.STORED_SMTP_PASSWORDS,
-    MAIL_PASSWORD,
-)
 EXPECTED_ARTIFACTS = {
     "flexi-praha": ("in_sync", []),
     "flexi-brno": ("drifted", ["encryption_mode", "host", "port"]),
@@ -202,16 +145,16 @@ def report_sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink) -> Iterator[Callable[..., Job]]:
-    """Run a job of the audit job template: ``audit_job("audit", hosts=FLEET, **extravars)``; ``hosts`` is the
-    job's inventory slice."""
-    with audit_lab.AuditLab(tmp_path / "lab") as lab:
+def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink) -> Job:
+    """One job of the audit job template on the module path, whose stats come from the module's invocation (the
+    direct path's are the action's unit tests)."""
+    with audit_lab.AuditLab(tmp_path / "lab" / "inventory.yml") as lab:
         inventory = lab.inventory()
         # The API password comes from the "ABRA Flexi API" credential, not from the inventory.
         inventory["flexi_servers"]["vars"]["flexi_api_password"] = (
             "{{ lookup('ansible.builtin.env', 'ABRAFLEXI_PASSWORD') }}"
         )
-        credential_env = {
+        envvars = {
             "ABRAFLEXI_PASSWORD": audit_lab.API_PASSWORD,
             "ABRAFLEXI_DRIFT_REPORT_MAIL_TO": "audit@example.com,it@example.com",
             "ABRAFLEXI_DRIFT_REPORT_MAIL_FROM": "Flexi audit <ansible@example.com>",
@@ -221,21 +164,12 @@ def audit_job(tmp_path: Path, installed_collection: Path, report_sink: SmtpSink)
             "ABRAFLEXI_DRIFT_REPORT_MAIL_USERNAME": MAIL_USER,
             "ABRAFLEXI_DRIFT_REPORT_MAIL_PASSWORD": MAIL_PASSWORD,
             "ABRAFLEXI_DRIFT_REPORT_MAIL_CA_PATH": report_sink.ca_path,
+            "ANSIBLE_COLLECTIONS_PATH": str(installed_collection),
+            "ANSIBLE_CALLBACKS_ENABLED": "abraflexi.flexi.drift_report",
+            "ABRAFLEXI_DRIFT_REPORT_DIR": str(tmp_path / "audit" / "report"),
         }
-
-        def run(ident: str, hosts: tuple[str, ...] = FLEET, **extravars: Any) -> Job:
-            servers = inventory["flexi_servers"]
-            sliced = {"flexi_servers": {**servers, "hosts": {name: servers["hosts"][name] for name in hosts}}}
-            envvars = {
-                **credential_env,
-                "ANSIBLE_COLLECTIONS_PATH": str(installed_collection),
-                "ANSIBLE_CALLBACKS_ENABLED": "abraflexi.flexi.drift_report",
-                "ABRAFLEXI_DRIFT_REPORT_DIR": str(tmp_path / ident / "report"),
-            }
-            extravars = {"abraflexi_audit_artifacts": True, **extravars}
-            return run_job(tmp_path / ident, sliced, envvars, extravars, playbook="audit_smtp.yml")
-
-        yield run
+        extravars = {"abraflexi_audit_artifacts": True, "abraflexi_direct_execution": False}
+        return run_job(tmp_path / "audit", "audit_smtp.yml", inventory, envvars, extravars)
 
 
 def artifacts_by_server(artifact_data: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
@@ -252,27 +186,16 @@ def stats_event(job: Job) -> dict[str, Any]:
     return event
 
 
-def test_audit_job_on_the_module_path_holds_the_drift_of_every_server_that_answered(audit_job):
-    job = audit_job("audit", abraflexi_direct_execution=False)
-
-    assert (job.status, job.rc) == ("failed", 2), job.stdout  # flexi-plzen and flexi-liberec fail, on purpose
-    artifacts = stats_event(job)["artifact_data"]
-    assert artifacts_by_server(artifacts) == EXPECTED_ARTIFACTS
-    assert all(key.isidentifier() for key in artifacts)
+def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report(audit_job, report_sink):
+    # flexi-plzen and flexi-liberec fail, on purpose
+    assert (audit_job.status, audit_job.rc) == ("failed", 2), audit_job.stdout
+    assert artifacts_by_server(stats_event(audit_job)["artifact_data"]) == EXPECTED_ARTIFACTS
     # Failed servers never reach the artifacts (ansible-core merges ok results only): the host summary has them.
-    assert stats_event(job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
-
-
-def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report_without_a_secret(audit_job, report_sink):
-    job = audit_job("audit")
-
-    assert (job.status, job.rc) == ("failed", 2), job.stdout
-    assert artifacts_by_server(stats_event(job)["artifact_data"]) == EXPECTED_ARTIFACTS
-    assert stats_event(job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
+    assert stats_event(audit_job)["failures"] == {"flexi-plzen": 1, "flexi-liberec": 1}
     # What the summary and the mail hold: tests/unit/plugins/plugin_utils/; here that the job prints and sends them.
     assert (
         "FLEXI SMTP DRIFT SUMMARY (check mode): 5 servers, 1 in sync, 2 drifted, 1 failed, 1 unreachable"
-    ) in job.stdout
+    ) in audit_job.stdout
     (mail,) = report_sink.wait_for(1)
     message = message_from_bytes(mail.raw, policy=policy.default)
     attachments = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
@@ -281,15 +204,3 @@ def test_audit_job_holds_the_drift_prints_the_summary_and_mails_the_report_witho
     assert 'data-count="drifted"><span class="n">2</span>' in message.get_body(("html",)).get_content()
     assert json.loads(attachments["drift-report.json"])["counts"]["hosts"] == 5
     assert "| flexi-brno | **drifted** |" in attachments["drift-report.md"]
-    published = [json.dumps(event) for event in job.events] + [job.stdout, mail.raw.decode("utf-8", "replace")]
-    assert [secret for secret in AUDIT_SECRETS for text in published if secret in text] == []
-
-
-def test_sliced_audit_job_artifacts_merged_by_awx_hold_every_server(audit_job):
-    slices = [audit_job("slice-1", hosts=FLEET[0::2]), audit_job("slice-2", hosts=FLEET[1::2])]
-
-    merged: dict[str, Any] = {}
-    for job in slices:  # AWX merges the slices' artifacts by top-level key, the last slice winning
-        merged.update(stats_event(job)["artifact_data"])
-
-    assert artifacts_by_server(merged) == EXPECTED_ARTIFACTS

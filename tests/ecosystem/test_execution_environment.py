@@ -15,23 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.ecosystem.conftest import BIN
+from tests.support.ansible import ANSIBLE_BIN
 from tests.support.collection import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "examples" / "execution-environment.yml"
-GALAXY = yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text(encoding="utf-8"))
-TARBALL_NAME = f"abraflexi-flexi-{GALAXY['version']}.tar.gz"
-
-
-def introspect(collections_root: Path) -> dict:
-    """``ansible-builder introspect --sanitize`` of a folder holding ``ansible_collections/``, as data."""
-    run = subprocess.run(
-        [BIN / "ansible-builder", "introspect", "--sanitize", str(collections_root)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return yaml.safe_load(run.stdout)
 
 
 @pytest.fixture
@@ -41,53 +28,22 @@ def build_context(tmp_path: Path, collection_tarball: Path) -> Path:
     (tmp_path / "examples").mkdir()
     shutil.copy2(EXAMPLE, tmp_path / "examples" / EXAMPLE.name)
     shutil.copy2(collection_tarball, tmp_path / collection_tarball.name)
-    context = tmp_path / "context"
-    subprocess.run(
-        [
-            BIN / "ansible-builder",
-            "create",
-            "--file",
-            str(tmp_path / "examples" / EXAMPLE.name),
-            "--context",
-            str(context),
-            "--output-filename",
-            "Containerfile",
-        ],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-    )
-    return context
-
-
-def test_create_writes_a_build_context_with_the_collection(build_context):
-    containerfile = (build_context / "Containerfile").read_text(encoding="utf-8")
-
-    assert (build_context / "_build" / "collections" / TARBALL_NAME).is_file()
-    assert yaml.safe_load((build_context / "_build" / "requirements.yml").read_text(encoding="utf-8")) == {
-        "collections": [{"name": f"collections/{TARBALL_NAME}", "type": "file"}]
-    }
-    assert 'ARG EE_BASE_IMAGE="quay.io/centos/centos:stream9"' in containerfile
-    assert "ansible-galaxy collection install" in containerfile
-    assert "introspect" in containerfile
-    assert 'ARG ANSIBLE_INSTALL_REFS="ansible-core==2.19.14 ansible-runner==2.4.3"' in containerfile
+    command = [ANSIBLE_BIN / "ansible-builder", "create", "--file", f"examples/{EXAMPLE.name}", "--context", "context"]
+    subprocess.run(command, cwd=tmp_path, check=True, capture_output=True)
+    return tmp_path / "context"
 
 
 def test_galaxy_stage_of_the_context_installs_the_collection_that_introspection_then_finds(build_context, tmp_path):
-    collections_root = tmp_path / "usr-share-ansible-collections"
-    build_folder = build_context / "_build"
+    installed = tmp_path / "usr-share-ansible-collections"
+    install = [ANSIBLE_BIN / "ansible-galaxy", "collection", "install", "-r", "requirements.yml", "-p", installed]
+    introspect = [ANSIBLE_BIN / "ansible-builder", "introspect", "--sanitize", installed]
 
-    # What the Containerfile's galaxy stage runs in /build (the context's _build folder).
-    subprocess.run(
-        [BIN / "ansible-galaxy", "collection", "install", "-r", "requirements.yml", "-p", str(collections_root)],
-        cwd=build_folder,
-        check=True,
-        capture_output=True,
-        env={**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(collections_root)},
-    )
-    dependencies = introspect(collections_root)
+    # What the Containerfile's galaxy stage runs in /build (the context's _build folder), then its builder stage.
+    environment = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(installed)}
+    subprocess.run(install, cwd=build_context / "_build", check=True, capture_output=True, env=environment)
+    dependencies = yaml.safe_load(subprocess.run(introspect, check=True, capture_output=True, text=True).stdout)
 
-    assert (collections_root / "ansible_collections" / "abraflexi" / "flexi" / "MANIFEST.json").is_file()
+    assert (installed / "ansible_collections" / "abraflexi" / "flexi" / "MANIFEST.json").is_file()
     assert dependencies["python"] == [
         "requests>=2.25  # from collection abraflexi.flexi",
         "lxml>=4.6  # from collection abraflexi.flexi",

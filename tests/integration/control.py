@@ -1,14 +1,10 @@
 """The control endpoint that lets the target playbooks set up scenarios and observe their effects.
 
-The emulator and SMTP sinks live in the lab process (``lab.py``); the playbooks run in ``ansible-playbook``
-processes. The endpoint is mounted on the emulator under ``/_lab`` (no Flexi path: those requests are not logged,
-take no queued fault and need no credentials). A playbook task calls it through the ``ansible.builtin.url`` lookup
-to start a scenario (reset the emulator and every sink, store settings) or to read what happened (the emulator's
-request log, the stored settings, the mail each sink received). Passwords never leave the
-process: stored settings are reported as ``password_set`` and ``password_is_smtp_password`` only.
-
-Every request the emulator answered is kept across scenario resets, so /verify can tell what a whole run did, e.g.
-"a --check run wrote nothing and sent no test mail", and whether any secret the lab knows showed in its output.
+Mounted on the emulator under ``/_lab`` (requests there are not logged, take no fault and need no credentials) and
+called through the ``ansible.builtin.url`` lookup: /scenario resets the emulator and every sink and stores settings,
+/observe reads the request log, the stored settings (passwords only as flags) and the mail each sink received.
+The requests of every scenario are kept, so /verify can tell what a whole run did ("a --check run wrote nothing and
+sent no test mail") and whether any secret the lab knows showed in its output.
 """
 
 from __future__ import annotations
@@ -23,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.emulator.app import Answer, IncomingRequest
 from tests.emulator.server import EmulatorServer
-from tests.emulator.sink import ReceivedMail, SmtpSink
+from tests.emulator.sink import SmtpSink
 from tests.emulator.state import RecordedRequest
 from tests.support.secrets import output_forms
 
@@ -36,11 +32,7 @@ class ControlEndpoint:
     """Answers /scenario, /observe and /verify for the emulator it is mounted on and the named sinks."""
 
     def __init__(
-        self,
-        emulator: EmulatorServer,
-        sinks: Mapping[str, SmtpSink],
-        smtp_password: str,
-        secrets_in_use: Sequence[str] = (),
+        self, emulator: EmulatorServer, sinks: Mapping[str, SmtpSink], smtp_password: str, lab_secrets: Sequence[str]
     ):
         self.emulator = emulator
         self.sinks = dict(sinks)
@@ -49,8 +41,8 @@ class ControlEndpoint:
         self.stored_password = f"stored-before-{secrets.token_hex(8)}"
         self._lock = threading.Lock()
         self._history: list[RecordedRequest] = []
-        self._verified = 0  # how many requests of all_requests() an earlier /verify has accounted for
-        self._secrets = (*secrets_in_use, self.stored_password)
+        self._verified = 0  # how many requests of the history an earlier /verify has accounted for
+        self._secrets = (*lab_secrets, self.stored_password)
 
     def mount(self) -> str:
         """Serve the endpoint from the emulator under PREFIX; return its URL (the playbooks' ``control_url``)."""
@@ -58,9 +50,7 @@ class ControlEndpoint:
         return self.emulator.origin + PREFIX
 
     def answer(self, request: IncomingRequest) -> Answer:
-        """GET /scenario?spec=JSON and GET /observe?spec=JSON (GET, so the playbooks can use the url lookup, which
-        runs on the controller and costs no module run). A failure answers 400 with the reason as status text,
-        which the lookup shows."""
+        """GET /<operation>?spec=JSON (GET for the url lookup); a failure answers 400, the reason as status text."""
         operations = {"/scenario": self.scenario, "/observe": self.observe, "/verify": self.verify}
         target = urlsplit(request.target)
         try:
@@ -73,26 +63,14 @@ class ControlEndpoint:
             reason = " ".join(f"{type(exc).__name__}: {exc}".split())
             return Answer(400, "", JSON_TYPE, reason=reason.encode("latin-1", "replace").decode("latin-1"))
 
-    def all_requests(self) -> list[RecordedRequest]:
-        """Every request the emulator answered since the endpoint was made, scenario resets included."""
-        with self._lock:
-            return [*self._history, *self.emulator.requests]
-
     # the operations
 
-    def scenario(self, stored: Mapping[str, Any] | None = None, keep_settings: bool = False) -> dict:
-        """Reset the emulator (keeping its log in the history) and every sink; then store settings.
-
-        With keep_settings the stored settings survive the reset: a new chapter of the same story.
-        """
+    def scenario(self, stored: Mapping[str, Any] | None = None) -> dict:
+        """Reset the emulator (keeping its log in the history) and every sink; then store settings."""
         server = self.emulator
         with self._lock:
             self._history.extend(server.requests)
-            kept = {company: server.state.stored(company) for company in server.state.companies}
             server.reset()
-            if keep_settings:
-                for company, fields in kept.items():
-                    server.state.store(company, **fields)
         for sink in self.sinks.values():
             sink.clear()
         fields = dict(stored or {})
@@ -106,16 +84,22 @@ class ControlEndpoint:
         """The emulator's requests and stored settings since the scenario began, and every sink's mail."""
         for sink_name, count in (wait or {}).items():
             self.sinks[sink_name].wait_for(count, MAIL_WAIT_SECONDS)
+        request_keys = ("method", "path", "query", "user", "fields", "password_present")
+        mail_keys = ("rcpt_tos", "auth_login", "tls")
         return {
-            "requests": [_request_json(request) for request in self.emulator.requests],
+            "requests": [{key: getattr(request, key) for key in request_keys} for request in self.emulator.requests],
             "stored": self._stored(self.emulator.state.companies[0]),
-            "mail": {name: [_mail_json(mail) for mail in sink.messages] for name, sink in self.sinks.items()},
+            "mail": {
+                name: [{key: getattr(mail, key) for key in mail_keys} for mail in sink.messages]
+                for name, sink in self.sinks.items()
+            },
         }
 
     def verify(self, log: str) -> dict:
         """What the run that printed the file ``log`` did since the last /verify: its writes and test mail requests,
         and the names of the secrets (never the secrets) that show in the file in any spelling."""
-        requests = self.all_requests()
+        with self._lock:
+            requests = [*self._history, *self.emulator.requests]
         since, self._verified = requests[self._verified :], len(requests)
         text = Path(log).read_text(encoding="utf-8", errors="replace")
         shown = [n for n, secret in enumerate(self._secrets, 1) if any(map(text.__contains__, output_forms(secret)))]
@@ -134,26 +118,3 @@ class ControlEndpoint:
             "password_set": bool(password),
             "password_is_smtp_password": password == self._smtp_password,
         }
-
-
-def _request_json(request: RecordedRequest) -> dict[str, Any]:
-    return {
-        "method": request.method,
-        "path": request.path,
-        "query": request.query,
-        "user": request.user,
-        "fields": list(request.fields),
-        "password_present": request.password_present,
-        "status": request.status,
-    }
-
-
-def _mail_json(mail: ReceivedMail) -> dict[str, Any]:
-    return {
-        "mail_from": mail.mail_from,
-        "rcpt_tos": list(mail.rcpt_tos),
-        "subject": mail.subject,
-        "body": mail.body,
-        "auth_login": mail.auth_login,
-        "tls": mail.tls,
-    }

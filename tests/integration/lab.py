@@ -8,7 +8,6 @@ ansible-test (else ansible-playbook) process that started it ends, or after LIFE
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -68,7 +67,7 @@ def serve(state: Path, watched: int, ready_fd: int) -> None:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as at the end: servers closed, files removed
         for _second in range(LIFETIME):
             time.sleep(1)
-            if watched and not _alive(watched):
+            if watched and not Path(f"/proc/{watched}").exists():
                 break
 
 
@@ -120,26 +119,8 @@ def _is_lab(pid: int) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.integration.lab", description=__doc__.splitlines()[0])
-    parser.add_argument("state", type=Path, help="folder for vars.json and lab.log")
-    parser.add_argument("--serve", nargs=2, type=int, metavar=("WATCHED_PID", "READY_FD"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        serve(args.state, *args.serve)
-    else:
-        start(args.state)
-
-
 if __name__ == "__main__":
-    main()
+    if sys.argv[2:3] == ["--serve"]:  # the background process start() launches: WATCHED_PID READY_FD
+        serve(Path(sys.argv[1]), int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        start(Path(sys.argv[1]))

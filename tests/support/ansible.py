@@ -74,10 +74,8 @@ def clean_ansible_environment(
 ) -> dict[str, str]:
     """This process's environment without ANSIBLE_* and ABRAFLEXI_*, plus settings that make a run repeatable.
 
-    No user or system ansible.cfg: ``config``, or an empty one in ``workdir``. Ansible's home and temporary folders
-    inside ``workdir``, this checkout as the collection, plain output from the default callback. With
-    ``silence_inventory_warnings``, the implicit-localhost and unparsed-inventory warnings are off (for runs whose
-    inventory is implicit on purpose). ``extra`` adds or overrides variables.
+    ``config`` or an empty ansible.cfg, never the user's; Ansible's folders inside ``workdir``; this checkout as the
+    collection; plain output. ``silence_inventory_warnings`` is for runs whose inventory is implicit on purpose.
     """
     if config is None:
         config = workdir / "ansible.cfg"

@@ -1,9 +1,7 @@
-"""Make ``ansible_collections.abraflexi.flexi`` importable when the tests run from a plain checkout.
+"""Make ``ansible_collections.abraflexi.flexi`` importable here and in the ``ansible-playbook`` runs we start.
 
-Ansible finds a collection only under ``ansible_collections/<namespace>/<name>``. A checkout is the collection
-root but does not sit in such a tree, so a symlink under ``.tmp/collections`` (git-ignored) provides one. Both the
-test process (``sys.path``) and the ``ansible-playbook`` runs it starts (``ANSIBLE_COLLECTIONS_PATH``) use it.
-When the checkout already sits in such a tree (ansible-test), nothing is changed.
+Ansible finds a collection only under ``ansible_collections/<namespace>/<name>``: unless the checkout already sits in
+such a tree (ansible-test), a symlink under ``.tmp/collections`` (git-ignored) provides one.
 """
 
 from __future__ import annotations
