@@ -133,10 +133,6 @@ class FaultQueue:
                 return fault
         return None
 
-    def pending(self) -> list[Fault]:
-        with self._lock:
-            return [fault for fault, _remaining in self._queue]
-
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()

@@ -190,11 +190,6 @@ class EmulatorServer:
         return [entry for entry in self.state.requests() if entry.method == "GET" and "testMail" in entry.query]
 
     @property
-    def open_connections(self) -> int:
-        """How many client connections a handler is serving right now."""
-        return self._httpd.open_connections if self._httpd is not None else 0
-
-    @property
     def connections_accepted(self) -> int:
         """TCP connections accepted since the first start, with or without a request: a canary's proof of silence."""
         current = self._httpd.connections_accepted if self._httpd is not None else 0
@@ -318,11 +313,6 @@ class _HttpServer(ThreadingHTTPServer):
     def _untrack(self, connection: socket.socket) -> None:
         with self._lock:
             self._connections.discard(connection)
-
-    @property
-    def open_connections(self) -> int:
-        with self._lock:
-            return len(self._connections)
 
     def close_connections(self) -> None:
         """Wake every handler blocked on an idle keep-alive connection."""
