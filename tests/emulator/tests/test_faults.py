@@ -10,17 +10,9 @@ import pytest
 import requests
 
 from tests.emulator.faults import Fault
-from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH, document
 
 AUTHORIZATION = "Basic " + base64.b64encode(":".join(ADMIN).encode()).decode()
-NGINX_502 = """<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-"""
 
 
 def raw_get(port: int, timeout: float = 5.0) -> socket.socket:
@@ -46,7 +38,12 @@ def read_head(connection: socket.socket) -> bytes:
 @pytest.mark.parametrize(
     ("fault", "status", "content_type", "text"),
     [
-        (Fault("html", status=504), 504, "text/html", NGINX_502.replace("502 Bad Gateway", "504 Gateway Timeout")),
+        (
+            Fault("html", status=504),
+            504,
+            "text/html",
+            document("proxy_502.html").replace("502 Bad Gateway", "504 Gateway Timeout"),
+        ),
         (
             Fault("raw", body="<host>ř€</host>", content_type="application/xml"),
             200,

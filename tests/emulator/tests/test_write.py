@@ -135,37 +135,28 @@ def test_write_to_json_suffix_answers_json(flexi, body, port, status, answer):
     assert reply.json() == {"winstrom": {"@version": "1.0", **answer}}
 
 
-def test_validation_error_answers_500_in_500_variant(flexi_with, body):
-    client = flexi_with(error_status=500)
-
-    answer = client.write(body(port="4651111"))
-
-    assert answer.status_code == 500
+OUT_OF_RANGE = PORT_RANGE.format(4651111)
+HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<winstrom version="1.0">\n<success>false</success>\n'
 
 
 @pytest.mark.parametrize(
-    ("error_shape", "expected"),
+    ("options", "status", "expected"),
     [
+        ({}, 400, f"{HEAD}<message>{OUT_OF_RANGE}</message>\n</winstrom>\n"),
+        ({"error_status": 500}, 500, f"{HEAD}<message>{OUT_OF_RANGE}</message>\n</winstrom>\n"),
+        ({"error_shape": "bare-message"}, 400, f"<message>{OUT_OF_RANGE}</message>\n"),
         (
-            "message",
-            '<?xml version="1.0" encoding="utf-8"?>\n<winstrom version="1.0">\n<success>false</success>\n'
-            f"<message>{PORT_RANGE.format(4651111)}</message>\n</winstrom>\n",
+            {"error_shape": "result-error"},
+            400,
+            f"{HEAD}<results>\n<result>\n<error>{OUT_OF_RANGE}</error>\n</result>\n</results>\n</winstrom>\n",
         ),
-        ("bare-message", f"<message>{PORT_RANGE.format(4651111)}</message>\n"),
     ],
+    ids=["message", "status 500", "bare-message", "result-error"],
 )
-def test_error_in_message_shapes_is_the_documented_text(flexi_with, body, error_shape, expected):
-    answer = flexi_with(error_shape=error_shape).write(body(port="4651111"))
+def test_error_is_the_documented_text_in_each_shape_and_status(flexi_with, body, options, status, expected):
+    answer = flexi_with(**options).write(body(port="4651111"))
 
-    assert answer.text == expected
-
-
-def test_error_in_result_error_shape_puts_text_in_result_error(flexi_with, body):
-    answer = flexi_with(error_shape="result-error").write(body(port="4651111"))
-
-    document = etree.fromstring(answer.content)
-    assert document.findtext("success") == "false"
-    assert document.findtext("results/result/error") == PORT_RANGE.format(4651111)
+    assert (answer.status_code, answer.text) == (status, expected)
 
 
 def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_with, body):
@@ -181,7 +172,7 @@ def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_w
         "path": "nastaveni-smtp[0]/port",
         "code": "PORT_OUT_OF_RANGE",
         "value": "4651111",
-        "text": PORT_RANGE.format(4651111),
+        "text": OUT_OF_RANGE,
     }
     assert sender.attrib["for"] == "defaultFrom"
     assert "tajne-heslo" not in answer.text
