@@ -11,7 +11,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,9 +27,8 @@ LOG = logging.getLogger("tests.emulator")
 HOST = "127.0.0.1"
 IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit idle
 HANDSHAKE_TIMEOUT = 10.0
-DRIP_LIMIT = 120.0  # seconds a dripping answer may take before the emulator gives up and closes the line
-ENDLESS_LIMIT = 120.0  # seconds an endless answer may go on before the emulator gives up and closes the line
-ENDLESS_CHUNK = b"a" * 65536  # what an endless answer repeats after its opening
+STREAM_LIMIT = 120.0  # seconds a dripping, endless or lingering answer may go on before the emulator cuts it
+ENDLESS_CHUNK = b"10000\r\n" + b"a" * 65536 + b"\r\n"  # the chunk an endless answer repeats after its opening
 
 # One or more "/segment" parts of unreserved characters; no trailing slash, no "." or ".." segment.
 _PATH_PREFIX = re.compile(r"(/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)+")
@@ -335,7 +334,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
     server_version = "ABRA-Flexi-emulator"
     sys_version = ""
     timeout = IDLE_TIMEOUT
-    disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold the body ~40 ms
+    disable_nagle_algorithm = True  # a dripping answer's single bytes must leave at once, not after ~40 ms
     server: _HttpServer
 
     def __init__(self, request: Any, client_address: Any, server: _HttpServer, connection_number: int) -> None:
@@ -388,77 +387,44 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(payload)))
         for name, value in answer.headers:
             self.send_header(name, value)
-        if answer.delivery == "drip":
-            self._drip(answer, b"" if self.command == "HEAD" else payload)
-            return
-        if answer.delivery == "endless":
-            self._endless(b"" if self.command == "HEAD" else payload)
-            return
-        if answer.delivery == "linger":
-            self._linger(answer, b"" if self.command == "HEAD" else payload)
-            return
-        self.end_headers()
-        if answer.delivery == "drop_mid_body":
-            self.wfile.write(payload[: len(payload) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-        elif self.command != "HEAD":
-            self.wfile.write(payload)
-
-    def _drip(self, answer: Answer, payload: bytes) -> None:
-        """Send one byte every `answer.pace` seconds until done, the emulator stops, the client goes away or
-        DRIP_LIMIT passes; the last three close the connection."""
         self._headers_buffer.append(b"\r\n")  # what end_headers() adds, without flushing yet
         head = b"".join(self._headers_buffer)
         self._headers_buffer = []
-        if answer.drip_phase == "body":
-            self.wfile.write(head)
-            remaining = payload
-        else:
-            remaining = head + payload
-        stopping = self.server.app.stopping
-        deadline = time.monotonic() + DRIP_LIMIT
-        try:
-            for index in range(len(remaining)):
-                if index and (stopping.wait(answer.pace) or time.monotonic() >= deadline):
-                    self.close_connection = True
-                    return
-                self.wfile.write(remaining[index : index + 1])
-        except OSError:
-            LOG.debug("client left during a dripping answer")
-            self.close_connection = True
-
-    def _endless(self, opening: bytes) -> None:
-        """Send `opening` as the first chunk, then ENDLESS_CHUNK again and again, never the last chunk: until the
-        emulator stops, the client goes away or ENDLESS_LIMIT passes; then close the connection."""
-        self.end_headers()
-        self.close_connection = True
         if self.command == "HEAD":
-            return
-        stopping = self.server.app.stopping
-        deadline = time.monotonic() + ENDLESS_LIMIT
-        chunk = opening
-        try:
-            while not stopping.is_set() and time.monotonic() < deadline:
-                if chunk:
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                chunk = ENDLESS_CHUNK
-        except OSError:
-            LOG.debug("client left during an endless answer")
+            payload = b""
+        if answer.delivery == "drip":
+            if answer.drip_phase == "body":
+                self.wfile.write(head)
+                head = b""
+            whole = head + payload
+            self._stream((whole[index : index + 1] for index in range(len(whole))), answer.pace)
+        elif answer.delivery == "endless":
+            opening = b"%x\r\n%s\r\n" % (len(payload), payload) if payload else b""
+            more = itertools.repeat(ENDLESS_CHUNK) if self.command != "HEAD" else ()
+            self._stream(itertools.chain([head + opening], more), 0.0)
+        elif answer.delivery == "linger":
+            self._stream(itertools.chain([head + payload], itertools.repeat(b" ")), answer.pace)
+        elif answer.delivery == "drop_mid_body":
+            self.wfile.write(head + payload[: len(payload) // 2])
+            self.close_connection = True
+        else:
+            self.wfile.write(head + payload)
 
-    def _linger(self, answer: Answer, payload: bytes) -> None:
-        """Send `payload` at once, then a space every `answer.pace` seconds, never closing the connection: until the
-        emulator stops, the client goes away or DRIP_LIMIT passes."""
-        self.end_headers()
-        self.close_connection = True
+    def _stream(self, pieces: Iterable[bytes], pace: float) -> None:
+        """Send `pieces`, `pace` seconds apart, until they run out; cut the connection when the emulator stops,
+        the client goes away or STREAM_LIMIT passes first."""
         stopping = self.server.app.stopping
-        deadline = time.monotonic() + DRIP_LIMIT
+        deadline = time.monotonic() + STREAM_LIMIT
         try:
-            self.wfile.write(payload)
-            while not stopping.wait(answer.pace) and time.monotonic() < deadline:
-                self.wfile.write(b" ")
+            for index, piece in enumerate(pieces):
+                if index and (stopping.wait(pace) or time.monotonic() >= deadline):
+                    break
+                self.wfile.write(piece)
+            else:
+                return
         except OSError:
-            LOG.debug("client left during a lingering answer")
+            LOG.debug("client left during a streamed answer")
+        self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug("%s %s", self.address_string(), format % args)
