@@ -364,7 +364,7 @@ def quoting_request(template: str, request: IncomingRequest, spelling: str) -> s
 
 def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
     parts = urlsplit(request.target)
-    user, password = _basic_credentials(request.headers.get("Authorization"))
+    user, password = basic_credentials(request.headers.get("Authorization"))
     last_segment = parts.path.rpartition("/")[2]
     suffix = last_segment.rpartition(".")[2] if "." in last_segment else ""
     fmt = suffix if suffix in ("xml", "json") else _negotiated(request.headers.get("Accept") or "")
@@ -392,7 +392,8 @@ def _negotiated(accept: str) -> str:
     return "json" if "json" in accept and "xml" not in accept else "xml"
 
 
-def _basic_credentials(header: str | None) -> tuple[str | None, str | None]:
+def basic_credentials(header: str | None) -> tuple[str | None, str | None]:
+    """User and password of a Basic Authorization header (UTF-8, else Latin-1 as requests sends it)."""
     scheme, _space, token = (header or "").strip().partition(" ")
     if scheme.lower() != "basic" or not token:
         return None, None

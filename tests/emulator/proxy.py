@@ -12,8 +12,6 @@ a page quoting the request as received, its `Proxy-Authorization` header and the
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import logging
 import selectors
@@ -22,6 +20,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from urllib.parse import SplitResult, quote, urlsplit
+
+from tests.emulator.app import basic_credentials
+from tests.emulator.server import serve_until_woken
 
 __all__ = ["ForwardProxy", "ProxiedRequest"]
 
@@ -80,7 +81,8 @@ class ForwardProxy:
         self._stopping.clear()
         self._listener = socket.create_server((HOST, 0))
         self._wake_reader, self._wake_writer = socket.socketpair()
-        self._acceptor = threading.Thread(target=self._accept_until_stopped, name="forward-proxy", daemon=True)
+        wake = (self._listener, self._wake_reader, self._accept)
+        self._acceptor = threading.Thread(target=serve_until_woken, args=wake, name="forward-proxy", daemon=True)
         self._acceptor.start()
         return self
 
@@ -89,7 +91,7 @@ class ForwardProxy:
         if self._listener is None:
             return
         self._stopping.set()
-        assert self._wake_writer is not None and self._acceptor is not None
+        assert self._wake_reader is not None and self._wake_writer is not None and self._acceptor is not None
         self._wake_writer.send(b"\0")
         self._acceptor.join()
         with self._lock:
@@ -101,8 +103,7 @@ class ForwardProxy:
         for thread in threads:
             thread.join(JOIN_SECONDS)
         for each in (self._listener, self._wake_reader, self._wake_writer):
-            if each is not None:
-                each.close()
+            each.close()
         self._listener = self._wake_reader = self._wake_writer = self._acceptor = None
 
     def __enter__(self) -> ForwardProxy:
@@ -131,26 +132,14 @@ class ForwardProxy:
 
     # accepting
 
-    def _accept_until_stopped(self) -> None:
-        assert self._listener is not None and self._wake_reader is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(self._listener, selectors.EVENT_READ)
-            selector.register(self._wake_reader, selectors.EVENT_READ)
-            while True:
-                for key, _events in selector.select():
-                    if key.fileobj is self._wake_reader:
-                        return
-                    try:
-                        client, _address = self._listener.accept()
-                    except OSError:
-                        continue
-                    self._spawn(client)
-
-    def _spawn(self, client: socket.socket) -> None:
-        thread = threading.Thread(target=self._serve, args=(client,), name="forward-proxy-connection", daemon=True)
-        with self._lock:
-            self._threads.add(thread)
-        thread.start()
+    def _accept(self) -> None:
+        assert self._listener is not None
+        with contextlib.suppress(OSError):
+            client, _address = self._listener.accept()
+            thread = threading.Thread(target=self._serve, args=(client,), name="forward-proxy-connection", daemon=True)
+            with self._lock:
+                self._threads.add(thread)
+            thread.start()
 
     def _track(self, connection: socket.socket) -> bool:
         with self._lock:
@@ -327,16 +316,8 @@ def _closing_head(head: bytes) -> bytes:
 
 def _echo_answer(status: int, method: str, target: str, headers: list[tuple[str, str]], proxy: str) -> bytes:
     """A refusal quoting the request, its proxy credentials decoded, and for a 3xx a Location that holds them."""
-    credentials = ""
-    for name, value in headers:
-        scheme, _space, token = value.partition(" ")
-        if name.lower() == "proxy-authorization" and scheme.lower() == "basic":
-            with contextlib.suppress(binascii.Error, ValueError):
-                raw = base64.b64decode(token)
-                try:
-                    credentials = raw.decode("utf-8")
-                except UnicodeDecodeError:  # requests sends Latin-1
-                    credentials = raw.decode("latin-1")
+    user, password = basic_credentials(next((v for name, v in headers if name.lower() == "proxy-authorization"), None))
+    credentials = "" if user is None else f"{user}:{password or ''}"
     lines = [f"{method} {target}", *(f"{name}: {value}" for name, value in headers), f"credentials: {credentials}"]
     body = "\n".join(lines).encode("utf-8")
     extra = 'Proxy-Authenticate: Basic realm="proxy"\r\n' if status == 407 else ""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 from tests.emulator.app import Answer, FlexiApp, IncomingRequest, MountedHandler
 from tests.emulator.certs import CertDirectory, TlsMaterial, issue_server_tls, server_names
@@ -213,6 +213,18 @@ class EmulatorServer:
         self.state.reset()
 
 
+def serve_until_woken(listener: socket.socket, wake: socket.socket, accept: Callable[[], None]) -> None:
+    """Call `accept` whenever `listener` has a connection waiting, until `wake` becomes readable."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(listener, selectors.EVENT_READ)
+        selector.register(wake, selectors.EVENT_READ)
+        while True:
+            for key, _events in selector.select():
+                if key.fileobj is wake:
+                    return
+                accept()
+
+
 class _HttpServer(ThreadingHTTPServer):
     """ThreadingHTTPServer that does TLS in the handler thread and can cut its keep-alive connections at stop."""
 
@@ -233,14 +245,7 @@ class _HttpServer(ThreadingHTTPServer):
 
     def serve_until_stopped(self) -> None:
         """Like serve_forever(), but stop_serving() wakes it at once instead of after a poll interval."""
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.socket, selectors.EVENT_READ)
-            selector.register(self._wake_reader, selectors.EVENT_READ)
-            while True:
-                for key, _events in selector.select():
-                    if key.fileobj is self._wake_reader:
-                        return
-                    self._handle_request_noblock()
+        serve_until_woken(self.socket, self._wake_reader, self._handle_request_noblock)
 
     def stop_serving(self) -> None:
         self._wake_writer.send(b"\0")
