@@ -133,11 +133,11 @@ class EmulatorServer:
             return
         self._stopping.set()  # wakes "slow" faults
         self._httpd.stop_serving()
-        if self._thread is not None:
-            self._thread.join()
+        assert self._thread is not None
+        self._thread.join()
         self._httpd.close_connections()
         self._httpd.server_close()  # joins the handler threads
-        self._accepted_before += self._httpd.connections_accepted
+        self._accepted_before += self._httpd.accepted
         self._httpd = None
         self._thread = None
         self._remove_certificates()
@@ -191,7 +191,7 @@ class EmulatorServer:
     @property
     def connections_accepted(self) -> int:
         """TCP connections accepted since the first start, with or without a request: a canary's proof of silence."""
-        current = self._httpd.connections_accepted if self._httpd is not None else 0
+        current = self._httpd.accepted if self._httpd is not None else 0
         return self._accepted_before + current
 
     def inject(self, fault: Fault) -> None:
@@ -236,7 +236,7 @@ class _HttpServer(ThreadingHTTPServer):
         self._context = context
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
-        self._accepted = 0
+        self.accepted = 0  # connections accepted, counted before TLS or a request line
         self._connection_numbers = itertools.count(1)
         self._closing = False
         self._holder: socket.socket | None = None
@@ -271,15 +271,9 @@ class _HttpServer(ThreadingHTTPServer):
         self._wake_writer.close()
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        # Counted here, in the accepting thread, before TLS or a request line: a bare connect counts too.
         with self._lock:
-            self._accepted += 1
+            self.accepted += 1
         super().process_request(request, client_address)
-
-    @property
-    def connections_accepted(self) -> int:
-        with self._lock:
-            return self._accepted
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         with self._lock:
@@ -292,7 +286,8 @@ class _HttpServer(ThreadingHTTPServer):
         except OSError:
             LOG.debug("connection from %s ended abruptly", client_address)
         finally:
-            self._untrack(connection)
+            with self._lock:
+                self._connections.discard(connection)
             if connection is not request:
                 connection.close()
 
@@ -313,10 +308,6 @@ class _HttpServer(ThreadingHTTPServer):
                 return False
             self._connections.add(connection)
             return True
-
-    def _untrack(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)
 
     def close_connections(self) -> None:
         """Wake every handler blocked on an idle keep-alive connection."""
