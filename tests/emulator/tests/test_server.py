@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import socket
 import threading
 import time
 
 import pytest
-import requests
 
 from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
-from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH
 
 AUTH_HEADER = {"Authorization": "Basic YWRtaW46YWRtaW4tc2VjcmV0"}  # admin:admin-secret
 
@@ -45,23 +43,21 @@ def test_stop_ends_every_thread_even_with_idle_keep_alive_connection():
     connection.close()
 
 
-def test_stop_interrupts_a_slow_answer():
-    emulator = EmulatorServer().start()
-    emulator.inject(Fault("slow", delay=30))
-    client = threading.Thread(target=_get_ignoring_errors, args=(emulator.url + SMTP_PATH,))
-    client.start()
+@pytest.mark.parametrize(
+    "fault", [Fault("slow", delay=30), Fault("drip", delay=30), Fault("endless")], ids=["slow", "drip", "endless"]
+)
+def test_stop_cuts_a_slow_or_endless_answer(emulator_factory, fault):
+    emulator = emulator_factory()
+    emulator.inject(fault)
+    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
+    connection.request("GET", SMTP_PATH, headers=AUTH_HEADER)
     emulator.state.wait_for_arrivals(1)
     started = time.monotonic()
 
     emulator.stop()
 
     assert time.monotonic() - started < 5
-    client.join(5)
-
-
-def _get_ignoring_errors(url: str) -> None:
-    with contextlib.suppress(requests.exceptions.RequestException):
-        requests.get(url, auth=ADMIN, timeout=10)
+    connection.close()
 
 
 def test_bare_connection_without_a_request_is_counted(emulator):
