@@ -12,14 +12,6 @@ from tests.emulator.tests.flexi_client import FlexiClient, settings_body
 
 
 @pytest.fixture
-def flexi(emulator: EmulatorServer) -> Iterator[FlexiClient]:
-    """A client of the default emulator."""
-    client = FlexiClient(emulator)
-    yield client
-    client.close()
-
-
-@pytest.fixture
 def flexi_with(emulator_factory: Callable[..., EmulatorServer]) -> Iterator[Callable[..., FlexiClient]]:
     """A client of an emulator started with EmulatorOptions overrides: `flexi_with(error_shape="errors")`."""
     clients: list[FlexiClient] = []
@@ -38,3 +30,9 @@ def flexi_with(emulator_factory: Callable[..., EmulatorServer]) -> Iterator[Call
 def body() -> Callable[..., str]:
     """`body(host="smtp.example.cz", port="465")` builds a write body."""
     return settings_body
+
+
+@pytest.fixture
+def flexi(flexi_with: Callable[..., FlexiClient]) -> FlexiClient:
+    """A client of an emulator with default options."""
+    return flexi_with()

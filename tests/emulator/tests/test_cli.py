@@ -65,13 +65,6 @@ class Running:
             lines.append(self.line(max(deadline - time.monotonic(), 0.01)))
         return lines
 
-    def interrupt(self) -> int:
-        """Ctrl-C: SIGINT to the whole process group; the exit code (stderr stays readable)."""
-        os.killpg(self.process.pid, signal.SIGINT)
-        code = self.process.wait(15)
-        self._reader.join(5)
-        return code
-
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -249,7 +242,8 @@ def test_make_emulator_stops_on_ctrl_c(tmp_path):
     url = re.search(r"^url: +(\S+)", banner, re.M).group(1)
 
     try:
-        code = running.interrupt()
+        os.killpg(running.process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        code = running.process.wait(15)
         errors = running.process.stderr.read()
     finally:
         running.stop()
