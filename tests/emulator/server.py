@@ -90,13 +90,7 @@ class EmulatorServer:
 
     def __init__(self, options: EmulatorOptions | None = None) -> None:
         self.options = options or EmulatorOptions()
-        self.state = EmulatorState(
-            companies=self.options.companies,
-            users=self.options.users,
-            limited_users=self.options.limited_users,
-            scope=self.options.smtp_scope,
-            initial=self.options.initial,
-        )
+        self.state = EmulatorState(self.options)
         self.faults = FaultQueue()
         self._mounts: dict[str, MountedHandler] = {}
         self._stopping = threading.Event()

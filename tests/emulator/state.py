@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.emulator.server import EmulatorOptions
 
 # The six fields of `nastaveni-smtp`, in the alphabetical order Flexi answers them (vendor article).
 FIELDS = ("defaultFrom", "encryptionMode", "host", "password", "port", "username")
@@ -43,26 +47,18 @@ def normalise_fields(fields: Mapping[str, object]) -> dict[str, str]:
 
 
 class EmulatorState:
-    """Thread-safe store behind the HTTP routes (EmulatorOptions checked its arguments).
+    """Thread-safe store behind the HTTP routes, set up from the EmulatorOptions (which checked them).
 
-    With scope "server" every company shares one settings record (our assumed default: the desktop menu treats
-    SMTP as a server setting); with scope "company" each company has its own.
+    With smtp_scope "server" every company shares one settings record (our assumed default: the desktop menu
+    treats SMTP as a server setting); with "company" each company has its own.
     """
 
-    def __init__(
-        self,
-        *,
-        companies: Sequence[str],
-        users: Mapping[str, str],
-        limited_users: Mapping[str, str],
-        scope: str = "server",
-        initial: Mapping[str, object] | None = None,
-    ) -> None:
-        self.companies = tuple(companies)
-        self.scope = scope
-        self._users = dict(users)
-        self._limited_users = dict(limited_users)
-        self._initial = normalise_fields(initial or {})
+    def __init__(self, options: EmulatorOptions) -> None:
+        self.companies = tuple(options.companies)
+        self.scope = options.smtp_scope
+        self._users = dict(options.users)
+        self._limited_users = dict(options.limited_users)
+        self._initial = normalise_fields(options.initial or {})
         self._lock = threading.Lock()
         self._arrival = threading.Condition(self._lock)
         self._settings: dict[str, dict[str, str]] = {}
