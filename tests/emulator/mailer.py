@@ -134,7 +134,7 @@ def send_test_mail(
         if stored.get("username") and client.has_extn("auth"):
             # Like JavaMail: log in only when the server offers AUTH.
             client.login_utf8(stored["username"], stored.get("password", ""))
-        client.send_message(message, from_addr=sender, to_addrs=[to_address.addr])
+        client.send_message(message, from_addr=sender, to_addrs=[to_address])
         client.quit()
     except (ConnectFailure, TlsFailure, smtplib.SMTPException, OSError) as exc:
         raise MailFailure(java_exception(exc, target).flexi_text()) from None
@@ -145,8 +145,7 @@ def send_test_mail(
 def compose(stored: Mapping[str, str], recipient: str) -> tuple[EmailMessage, str]:
     """The test message and its envelope sender (defaultFrom's address, else the SMTP user name)."""
     default_from = stored.get("defaultFrom", "")
-    sender_address = parse_address(default_from) if default_from else None
-    sender = sender_address.addr if sender_address else stored.get("username", "")
+    sender = parse_address(default_from) or stored.get("username", "")
     message = EmailMessage()
     if default_from:
         message["From"] = default_from
