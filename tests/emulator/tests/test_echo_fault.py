@@ -1,5 +1,6 @@
-"""Spellings of a quoted secret, and a raw fault quoting the request; tests/security/test_echoed_secrets.py proves
-the echo fault quotes both passwords in every spelling."""
+"""Echoes: the echo fault quotes the passwords it received in a Flexi error; a raw fault can quote the request.
+
+The security tests rely on these: they only prove that nothing echoed reaches the output."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import http.client
 import json
 
 import pytest
+from lxml import etree
 
 from tests.emulator.faults import Fault
 from tests.emulator.spellings import SPELLINGS, spell
-from tests.emulator.tests.flexi_client import SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH, settings_body
 
 SECRET = "pa ss~'é/\"&<x>*-._"
 SPELLED = {
@@ -51,6 +53,23 @@ def put_raw(port: int, body: bytes, authorization: str) -> tuple[int, str]:
 def test_spell_writes_the_secret_in_each_spelling(spelling):
     assert set(SPELLED) == set(SPELLINGS)
     assert spell(SECRET, spelling) == SPELLED[spelling]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_echo_and_raw_faults_quote_the_passwords_in_the_chosen_spelling(flexi, spelling):
+    flexi.emulator.inject(Fault("echo", spelling=spelling, pad=3))
+    flexi.emulator.inject(Fault("raw", body="{authorization}|{body}", spelling=spelling))
+
+    status, echo = put_raw(flexi.emulator.port, settings_body(password=SECRET).encode(), basic("admin", "header-pw"))
+    _status, raw = put_raw(flexi.emulator.port, SECRET.encode(), basic("admin", "pw"))
+
+    document = etree.fromstring(echo.encode("utf-8"))
+    assert (status, document.tag, document.findtext("success")) == (400, "winstrom", "false")
+    assert document.findtext("message") == (
+        f"xxxPožadavek odmítnut; heslo z hlavičky Authorization: {spell('header-pw', spelling)}; "
+        f"heslo v těle požadavku: {SPELLED[spelling]}"
+    )
+    assert raw == f"{spell(basic('admin', 'pw'), spelling)}|{SPELLED[spelling]}"
 
 
 def test_raw_fault_quotes_the_whole_request_as_received(flexi):

@@ -19,11 +19,9 @@ RECIPIENT = "adresat@example.cz"
 NESTED = ";\n  nested exception is:\n\t"
 
 
-def use_sink(client, sink, mode, **fields):
-    """Store settings pointing at `sink`, logging in with the sink's credentials when it has some."""
-    if sink.auth is not None:
-        fields = {"username": sink.auth[0], "password": sink.auth[1], **fields}
-    client.emulator.state.store(host=sink.host, port=sink.port, encryptionMode=mode, **fields)
+def use_sink(client, sink, **fields):
+    """Store settings pointing at the plain `sink`."""
+    client.emulator.state.store(host=sink.host, port=sink.port, encryptionMode="NEVER", **fields)
 
 
 @pytest.fixture
@@ -81,7 +79,7 @@ def test_test_mail_is_delivered_with_vendor_subject_and_body(
 
 
 def test_test_mail_uses_username_as_sender_without_default_from(flexi, smtp_sink):
-    use_sink(flexi, smtp_sink, "NEVER", username=SMTP_USER)
+    use_sink(flexi, smtp_sink, username=SMTP_USER)
 
     flexi.test_mail(RECIPIENT)
 
@@ -100,7 +98,7 @@ def test_test_mail_success_answers_settings_or_winstrom_as_the_variant_says(
     flexi_with, smtp_sink, test_mail_body, suffix, success
 ):
     client = flexi_with(test_mail_body=test_mail_body)
-    use_sink(client, smtp_sink, "NEVER", password="tajne")
+    use_sink(client, smtp_sink, password="tajne")
 
     answer = client.test_mail(RECIPIENT, path=SMTP_PATH + suffix)
 
@@ -177,7 +175,7 @@ def test_smtp_failure_answers_the_javamail_text_and_sends_nothing(
 
 @pytest.mark.parametrize("recipient", ["", "adresat", "a@b.cz, c@d.cz", "adresat@"])
 def test_invalid_recipient_answers_address_exception_without_sending(flexi, smtp_sink, recipient):
-    use_sink(flexi, smtp_sink, "NEVER")
+    use_sink(flexi, smtp_sink)
 
     answer = flexi.test_mail(recipient)
 
