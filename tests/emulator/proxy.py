@@ -319,22 +319,16 @@ def _echo_answer(status: int, method: str, target: str, headers: list[tuple[str,
     user, password = basic_credentials(next((v for name, v in headers if name.lower() == "proxy-authorization"), None))
     credentials = "" if user is None else f"{user}:{password or ''}"
     lines = [f"{method} {target}", *(f"{name}: {value}" for name, value in headers), f"credentials: {credentials}"]
-    body = "\n".join(lines).encode("utf-8")
     extra = 'Proxy-Authenticate: Basic realm="proxy"\r\n' if status == 407 else ""
     if 300 <= status < 400:
-        user, _colon, password = credentials.partition(":")
-        extra = f"Location: http://{quote(user, safe='')}:{quote(password, safe='')}@{proxy}/login\r\n"
-    head = (
-        f"HTTP/1.1 {status} Refused\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-    )
-    return head.encode("latin-1") + body
+        extra = f"Location: http://{quote(user or '', safe='')}:{quote(password or '', safe='')}@{proxy}/login\r\n"
+    return _short_answer(status, "Refused", "\n".join(lines), extra)
 
 
-def _short_answer(status: int, reason: str, text: str) -> bytes:
+def _short_answer(status: int, reason: str, text: str, extra_headers: str = "") -> bytes:
     body = (text + "\n").encode("utf-8")
     head = (
-        f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"HTTP/1.1 {status} {reason}\r\n{extra_headers}Content-Type: text/plain; charset=utf-8\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     )
     return head.encode("latin-1") + body
