@@ -44,16 +44,6 @@ SMTP_METHODS = ("GET", "PUT", "POST")
 SMTP_RESOURCE = "nastaveni/smtp"
 REALM = 'Basic realm="ABRA Flexi"'
 _PLACEHOLDER = re.compile(r"\{(request|authorization|body)\}")
-# The vendor article's sample read document, used where a fault needs a body that looks like Flexi's.
-_SAMPLE_STORED = {
-    "defaultFrom": "vzor@seznam.cz",
-    "encryptionMode": "SSL",
-    "host": "smtp.seznam.cz",
-    "password": "x",
-    "port": "465",
-    "username": "vzor@seznam.cz",
-}
-
 # Assumed wordings, see docs/flexi-api.md: Flexi's exact texts are not public.
 NO_RIGHT_MESSAGE = "Nemáte oprávnění k nastavení SMTP serveru: je potřeba role ADMIN s právem 'Přístup ke všem firmám'."
 NO_COMPANY_MESSAGE = "Firma '{company}' neexistuje."
@@ -266,7 +256,7 @@ class FlexiApp:
                 relay=self.options.smtp_relay,
             )
         except MailFailure as failure:
-            return self._error(self.options.error_status, failure.message, call.fmt)
+            return self._error(self.options.error_status, str(failure), call.fmt)
         if self.options.test_mail_body == "settings":
             return self._read(call, company)
         return Answer(200, plain_success(call.fmt), _content_type(call.fmt))
@@ -328,7 +318,8 @@ class FlexiApp:
             return Answer(200, "")
         if fault.kind == "drop":
             return Answer(-1, delivery="drop")
-        full = WRITE_SUCCESS_XML if call.method in WRITE_METHODS else settings_xml(_SAMPLE_STORED, "empty")
+        # The answer the request would get, as far as a fault sends it.
+        full = WRITE_SUCCESS_XML if call.method in WRITE_METHODS else settings_xml(self.state.stored(), "empty")
         if fault.kind == "linger":
             body = full if fault.body is None else fault.body
             content_type = fault.content_type or XML_TYPE

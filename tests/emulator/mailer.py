@@ -60,11 +60,7 @@ class JavaException:
 
 
 class MailFailure(Exception):
-    """The test mail could not be sent; `message` is Flexi's text."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    """The test mail could not be sent; str() of it is Flexi's text."""
 
 
 class ConnectFailure(Exception):

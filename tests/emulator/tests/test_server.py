@@ -16,9 +16,13 @@ from tests.emulator.tests.flexi_client import SMTP_PATH
 AUTH_HEADER = {"Authorization": "Basic YWRtaW46YWRtaW4tc2VjcmV0"}  # admin:admin-secret
 
 
-def test_server_listens_on_loopback_until_stopped():
+def test_server_listens_on_loopback_until_stopped_and_leaves_no_thread_behind():
+    threads_before = set(threading.enumerate())
     emulator = EmulatorServer().start()
     port = emulator.port
+    idle = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    idle.request("GET", SMTP_PATH, headers=AUTH_HEADER)
+    idle.getresponse().read()  # the connection stays open: keep-alive
     assert emulator.url == f"http://127.0.0.1:{port}"
     with pytest.raises(RuntimeError):
         emulator.start()
@@ -26,21 +30,10 @@ def test_server_listens_on_loopback_until_stopped():
     emulator.stop()
     emulator.stop()
 
+    assert set(threading.enumerate()) == threads_before
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=1):
         pass
-
-
-def test_stop_ends_every_thread_even_with_idle_keep_alive_connection():
-    threads_before = set(threading.enumerate())
-    emulator = EmulatorServer().start()
-    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
-    connection.request("GET", SMTP_PATH, headers=AUTH_HEADER)
-    connection.getresponse().read()
-
-    emulator.stop()
-
-    assert set(threading.enumerate()) == threads_before
-    connection.close()
+    idle.close()
 
 
 @pytest.mark.parametrize(
