@@ -65,6 +65,12 @@ class Running:
             lines.append(self.line(max(deadline - time.monotonic(), 0.01)))
         return lines
 
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -75,53 +81,36 @@ class Running:
         return code
 
 
-@pytest.fixture
-def run() -> Iterator:
-    started: list[Running] = []
-
-    def start(*arguments: str) -> Running:
-        running = Running(*arguments)
-        started.append(running)
-        return running
-
-    yield start
-    for running in started:
-        running.stop()
-
-
-def test_cli_queues_its_faults_and_applies_its_options(run):
+def test_cli_queues_its_faults_and_applies_its_options():
     fault = '{"kind": "raw", "status": 200, "body": "<html>login</html>", "headers": [["X-Proxy", "yes"]]}'
-    emulator = run("tests.emulator", "--fault", fault, "--licence", "no-rest-write")
-    url = emulator.line()
+    with Running("tests.emulator", "--fault", fault, "--licence", "no-rest-write") as emulator:
+        url = emulator.line()
 
-    raw = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
-    write = requests.put(url + SMTP_PATH, auth=ADMIN, data=b"<nastaveni-smtp/>", timeout=5)
+        raw = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
+        write = requests.put(url + SMTP_PATH, auth=ADMIN, data=b"<nastaveni-smtp/>", timeout=5)
 
-    assert url.startswith("http://127.0.0.1:")
-    assert (raw.text, raw.headers["X-Proxy"]) == ("<html>login</html>", "yes")
-    assert write.status_code == 402
-    assert emulator.stop() == 0  # SIGTERM ends it cleanly
+        assert url.startswith("http://127.0.0.1:")
+        assert (raw.text, raw.headers["X-Proxy"]) == ("<html>login</html>", "yes")
+        assert write.status_code == 402
+        assert emulator.stop() == 0  # SIGTERM ends it cleanly
 
 
-def test_cli_says_when_its_port_is_taken(run):
+def test_cli_says_when_its_port_is_taken():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        emulator = run("tests.emulator", "--port", str(port))
-
-        code = emulator.process.wait(15)
-
-    assert code == 1
-    assert f"cannot listen on port {port}: Address already in use" in emulator.process.stderr.read()
+        with Running("tests.emulator", "--port", str(port)) as emulator:
+            assert emulator.process.wait(15) == 1
+            assert f"cannot listen on port {port}: Address already in use" in emulator.process.stderr.read()
 
 
-def test_cli_stops_by_itself_after_lifetime_and_says_so(run):
-    emulator = run("tests.emulator", "--lifetime", "0.2")
-    emulator.line()
+def test_cli_stops_by_itself_after_lifetime_and_says_so():
+    with Running("tests.emulator", "--lifetime", "0.2") as emulator:
+        emulator.line()
 
-    assert emulator.process.wait(15) == 0
-    assert "stopping, --lifetime 0.2 s is over" in emulator.process.stderr.read()
+        assert emulator.process.wait(15) == 0
+        assert "stopping, --lifetime 0.2 s is over" in emulator.process.stderr.read()
 
 
 def test_cli_options_map_onto_emulator_options():
@@ -186,12 +175,10 @@ def start_make_emulator(folder: Path) -> tuple[Running, str]:
 def make_emulator(tmp_path_factory) -> Iterator[tuple[Running, dict[str, str]]]:
     """`make emulator`, and what its banner names (field: value)."""
     running, banner = start_make_emulator(tmp_path_factory.mktemp("make-emulator"))
-    try:
+    with running:
         fields = dict(re.findall(r"^(url|company|username|password|ca_path): +(\S+)", banner, re.M))
         fields["inventory"] = re.search(r"^Playbooks: (\S+) holds", banner, re.M).group(1)
         yield running, fields
-    finally:
-        running.stop()
 
 
 def test_make_emulator_prints_what_the_readme_says_and_serves_it(make_emulator):
@@ -232,12 +219,10 @@ def test_make_emulator_stops_on_ctrl_c(tmp_path):
     running, banner = start_make_emulator(tmp_path)
     url = re.search(r"^url: +(\S+)", banner, re.M).group(1)
 
-    try:
+    with running:
         os.killpg(running.process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
         code = running.process.wait(15)
         errors = running.process.stderr.read()
-    finally:
-        running.stop()
 
     assert code == -signal.SIGINT  # make ends as an interrupted program does
     assert "Traceback" not in errors
