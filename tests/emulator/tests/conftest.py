@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from tests.emulator.server import EmulatorServer
-from tests.emulator.tests.flexi_client import FlexiClient, settings_body
+from tests.emulator.tests.flexi_client import FlexiClient
 
 
 @pytest.fixture
@@ -24,12 +24,6 @@ def flexi_with(emulator_factory: Callable[..., EmulatorServer]) -> Iterator[Call
     yield start
     for client in clients:
         client.close()
-
-
-@pytest.fixture
-def body() -> Callable[..., str]:
-    """`body(host="smtp.example.cz", port="465")` builds a write body."""
-    return settings_body
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.emulator.tests.flexi_client import ADMIN, CLERK, SMTP_PATH, document, message_of
+from tests.emulator.tests.flexi_client import ADMIN, CLERK, SMTP_PATH, document, message_of, settings_body
 
 
 @pytest.mark.parametrize(
@@ -60,11 +60,11 @@ def test_company_list_has_the_public_clients_shape(flexi_with):
     ],
 )  # fmt: skip
 def test_limited_user_or_unknown_company_path_method_or_format_answers_its_status(
-    flexi, body, method, path, auth, status, wording
+    flexi, method, path, auth, status, wording
 ):
     flexi.emulator.state.store(host="smtp.example.cz")
 
-    answer = flexi.request(method, path, auth=auth, data=body(host="evil.example.cz").encode())
+    answer = flexi.request(method, path, auth=auth, data=settings_body(host="evil.example.cz").encode())
 
     assert answer.status_code == status
     assert wording in message_of(answer)

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.emulator.faults import Fault
-from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH, document
+from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH, document, settings_body
 
 AUTHORIZATION = "Basic " + base64.b64encode(":".join(ADMIN).encode()).decode()
 
@@ -94,12 +94,12 @@ def test_drip_fault_sends_one_byte_at_a_time_from_the_phase_on(flexi, phase, fir
     ],
     ids=["once", "times 2", "every request", "in order", "by method", "by query", "before authentication"],
 )
-def test_faults_hit_the_matching_requests_in_order_as_often_as_told(flexi, body, faults, calls, statuses):
+def test_faults_hit_the_matching_requests_in_order_as_often_as_told(flexi, faults, calls, statuses):
     for fault in faults:
         flexi.emulator.inject(fault)
     do = {
         "read": flexi.get,
-        "write": lambda: flexi.write(body(host="smtp.example.cz")),
+        "write": lambda: flexi.write(settings_body(host="smtp.example.cz")),
         "test mail": lambda: flexi.test_mail("adresat@example.cz"),
         "read without credentials": lambda: requests.get(flexi.url(), timeout=10),
     }

@@ -10,7 +10,7 @@ import pytest
 import trustme
 from lxml import etree
 
-from tests.emulator.tests.flexi_client import SMTP_PATH, message_of
+from tests.emulator.tests.flexi_client import SMTP_PATH, message_of, settings_body
 from tests.support.network import closed_port
 
 SMTP_USER = "odesilatel@example.cz"
@@ -57,14 +57,14 @@ def foreign_ca(tmp_path) -> str:
     ids=["plain", "plain with login", "STARTTLS", "SSL", "TLS", "SSL unverified without smtp_cafile"],
 )
 def test_test_mail_is_delivered_with_vendor_subject_and_body(
-    flexi_with, smtp_sink_factory, body, sink_mode, encryption_mode, auth, trust_sink, tls
+    flexi_with, smtp_sink_factory, sink_mode, encryption_mode, auth, trust_sink, tls
 ):
     sink = smtp_sink_factory(mode=sink_mode, auth=auth)
     client = flexi_with(smtp_cafile=sink.ca_path if trust_sink else None)
     fields = {"host": sink.host, "port": str(sink.port), "encryptionMode": encryption_mode}
     if auth is not None:
         fields.update(username=auth[0], password=auth[1])
-    client.write(body(defaultFrom="Jméno Odesílatele <vzor@seznam.cz>", **fields))
+    client.write(settings_body(defaultFrom="Jméno Odesílatele <vzor@seznam.cz>", **fields))
     before = client.emulator.state.stored()
 
     answer = client.test_mail(RECIPIENT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from tests.emulator.tests.flexi_client import SMTP_PATH, document, message_of
+from tests.emulator.tests.flexi_client import SMTP_PATH, document, message_of, settings_body
 from tests.emulator.validation import SENDER_MESSAGE
 
 # The article's sample body (its stray "<" after the last comment left out: no XML parser accepts it).
@@ -20,10 +20,10 @@ ENUM = "java.lang.IllegalArgumentException: No enum constant cz.winstrom.vo.nast
     [(201, "PUT", "{}"), (201, "POST", "{}"), (200, "PUT", "{}"), (201, "PUT", "<winstrom>{}</winstrom>")],
     ids=["PUT", "POST", "200 variant", "wrapped in winstrom"],
 )
-def test_write_answers_the_vendor_body_with_201_or_in_its_variant_200(flexi_with, body, write_status, method, wrapper):
+def test_write_answers_the_vendor_body_with_201_or_in_its_variant_200(flexi_with, write_status, method, wrapper):
     client = flexi_with(write_status=write_status)
 
-    answer = client.write(wrapper.format(body(host="smtp.example.cz")), method=method)
+    answer = client.write(wrapper.format(settings_body(host="smtp.example.cz")), method=method)
 
     assert (answer.status_code, answer.text) == (write_status, document("write_success.xml"))
     assert client.emulator.state.stored()["host"] == "smtp.example.cz"
@@ -65,8 +65,8 @@ def test_write_with_empty_element_clears_that_field(flexi, field):
         *(({"encryptionMode": mode}, mode) for mode in ("NEVER", "STARTTLS", "TLS", "SSL")),
     ],
 )  # fmt: skip
-def test_write_accepts_valid_values(flexi, body, fields, stored):
-    answer = flexi.write(body(**fields))
+def test_write_accepts_valid_values(flexi, fields, stored):
+    answer = flexi.write(settings_body(**fields))
 
     assert answer.status_code == 201
     assert flexi.emulator.state.stored()[next(iter(fields))] == stored
@@ -86,10 +86,10 @@ def test_write_accepts_valid_values(flexi, body, fields, stored):
         ({"port": "abc", "defaultFrom": "nobody"}, f"{NUMBER_FORMAT.format('abc')}\n{SENDER_MESSAGE}"),
     ],
 )  # fmt: skip
-def test_invalid_write_answers_400_with_every_message_and_stores_nothing(flexi, body, fields, message):
+def test_invalid_write_answers_400_with_every_message_and_stores_nothing(flexi, fields, message):
     flexi.emulator.state.store(host="old.example.cz")
 
-    answer = flexi.write(body(host="new.example.cz", **fields))
+    answer = flexi.write(settings_body(host="new.example.cz", **fields))
 
     assert (answer.status_code, message_of(answer)) == (400, message)
     assert flexi.emulator.state.stored()["host"] == "old.example.cz"
@@ -123,8 +123,8 @@ def test_unreadable_write_body_answers_400_naming_the_problem(flexi, document, m
         ("4651111", 400, {"success": "false", "message": PORT_RANGE.format(4651111)}),
     ],
 )  # fmt: skip
-def test_write_to_json_suffix_answers_json(flexi, body, port, status, answer):
-    reply = flexi.write(body(port=port), path=SMTP_PATH + ".json")
+def test_write_to_json_suffix_answers_json(flexi, port, status, answer):
+    reply = flexi.write(settings_body(port=port), path=SMTP_PATH + ".json")
 
     assert reply.status_code == status
     assert reply.json() == {"winstrom": {"@version": "1.0", **answer}}
@@ -148,16 +148,16 @@ HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<winstrom version="1.0">\n<succe
     ],
     ids=["message", "status 500", "bare-message", "result-error"],
 )
-def test_error_is_the_documented_text_in_each_shape_and_status(flexi_with, body, options, status, expected):
-    answer = flexi_with(**options).write(body(port="4651111"))
+def test_error_is_the_documented_text_in_each_shape_and_status(flexi_with, options, status, expected):
+    answer = flexi_with(**options).write(settings_body(port="4651111"))
 
     assert (answer.status_code, answer.text) == (status, expected)
 
 
-def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_with, body):
+def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_with):
     client = flexi_with(error_shape="errors")
 
-    answer = client.write(body(port="4651111", defaultFrom="nobody", password="tajne-heslo"))
+    answer = client.write(settings_body(port="4651111", defaultFrom="nobody", password="tajne-heslo"))
 
     document = etree.fromstring(answer.content)
     port, sender = document.findall("results/result/errors/error")
