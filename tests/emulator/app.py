@@ -103,11 +103,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class _Call:
-    """A request taken apart: path without query, decoded query, Basic credentials, wanted answer format.
-
-    `route` is the path Flexi sees once the reverse proxy in front has taken off `path_prefix`; None when the
-    path lies outside the prefix (the proxy answers that itself).
-    """
+    """A request taken apart; `route` is the path Flexi sees once the reverse proxy in front took off
+    `path_prefix`, None when the path lies outside the prefix (the proxy answers that itself)."""
 
     method: str
     path: str
@@ -131,14 +128,14 @@ class FlexiApp:
         state: EmulatorState,
         faults: FaultQueue,
         stopping: threading.Event,
-        mounts: Mapping[str, MountedHandler] | None = None,
+        mounts: Mapping[str, MountedHandler],
     ):
         self.options = options
         self.state = state
         self.faults = faults
         self.stopping = stopping  # set while the server stops: wakes slow and dripping answers
         # Prefix -> handler: paths that are no part of Flexi (a test's control hooks); shared with the server.
-        self.mounts = mounts if mounts is not None else {}
+        self.mounts = mounts
         self._started = time.monotonic()
 
     def handle(self, request: IncomingRequest) -> Answer:
@@ -202,7 +199,7 @@ class FlexiApp:
         if len(segments) < 3 or segments[1] != "c" or not segments[2]:
             return self._error(404, NOT_FOUND_MESSAGE.format(path=route), call.fmt)
         company = unquote(segments[2])
-        if not self.state.has_company(company):
+        if company not in self.state.companies:
             return self._error(404, NO_COMPANY_MESSAGE.format(company=company), call.fmt)
         resource, dot, suffix = "/".join(segments[3:]).partition(".")
         if resource != SMTP_RESOURCE:
@@ -242,7 +239,7 @@ class FlexiApp:
         values, errors = validate_fields(write.fields)
         if errors:
             # All or nothing: a write with one bad field stores none of its fields.
-            return self._errors(self.options.error_status, errors, call.fmt)
+            return self._error(self.options.error_status, errors, call.fmt)
         self.state.store(company, **values)
         return Answer(self.options.write_status, write_success(call.fmt), _content_type(call.fmt))
 
@@ -287,10 +284,8 @@ class FlexiApp:
 
     # errors and faults
 
-    def _error(self, status: int, message: str, fmt: str) -> Answer:
-        return self._errors(status, [ErrorEntry(message)], fmt)
-
-    def _errors(self, status: int, entries: list[ErrorEntry], fmt: str) -> Answer:
+    def _error(self, status: int, message: str | list[ErrorEntry], fmt: str) -> Answer:
+        entries = [ErrorEntry(message)] if isinstance(message, str) else message
         return Answer(status, error_document(entries, self.options.error_shape, fmt), _content_type(fmt))
 
     def _fault_answer(self, fault: Fault, call: _Call, write: WriteBody, request: IncomingRequest) -> Answer:

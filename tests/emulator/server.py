@@ -371,8 +371,6 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         elif answer.delivery == "linger":
             self.send_header("Connection", "close")
-        elif "content-length" in scripted:
-            self.close_connection = True  # a scripted length may be wrong: the line cannot be reused after it
         else:
             self.send_header("Content-Length", str(len(payload)))
         for name, value in answer.headers:

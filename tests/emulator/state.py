@@ -20,11 +20,8 @@ LIMITED = "limited"
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request as the emulator saw it; never holds a password.
-
-    `connection` numbers the TCP connection it came on (1, 2, ... per emulator, never reused), so a test can tell
-    how many connections a client opened; `arrived_at` is when its request line came in (time.monotonic()).
-    """
+    """One request as the emulator saw it, never holding a password; `connection` and `arrived_at` as in
+    app.IncomingRequest, so a test can tell how many connections a client opened."""
 
     method: str
     path: str
@@ -76,9 +73,6 @@ class EmulatorState:
             if expected is not None and hmac.compare_digest(expected.encode(), password.encode()):
                 return role
         return None
-
-    def has_company(self, company: str) -> bool:
-        return company in self.companies
 
     # settings
 
