@@ -96,10 +96,6 @@ class Answer:
     drip_phase: str = "body"
     reason: str | None = None  # the status line's reason phrase; None for the standard one
 
-    @property
-    def recorded_status(self) -> int:
-        return self.status if self.delivery in ("normal", "drip", "endless", "linger", "vanish") else -1
-
 
 @dataclass(frozen=True)
 class _Call:
@@ -420,7 +416,7 @@ def _record(request: IncomingRequest, call: _Call, write: WriteBody, answer: Ans
         fields=write.names,
         password_present=password_present,
         body=redact(text, write.password),
-        status=answer.recorded_status,
+        status=-1 if answer.delivery in ("drop", "drop_mid_body") else answer.status,
         connection=request.connection,
         arrived_at=request.arrived_at,
     )

@@ -143,10 +143,8 @@ def compose(stored: Mapping[str, str], recipient: str) -> tuple[EmailMessage, st
     default_from = stored.get("defaultFrom", "")
     sender = parse_address(default_from) or stored.get("username", "")
     message = EmailMessage()
-    if default_from:
-        message["From"] = default_from
-    elif sender:
-        message["From"] = sender
+    if default_from or sender:
+        message["From"] = default_from or sender
     message["To"] = recipient
     message["Subject"] = SUBJECT
     message["Date"] = formatdate(localtime=True)

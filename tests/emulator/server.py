@@ -360,7 +360,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             return
         payload = answer.body if isinstance(answer.body, bytes) else answer.body.encode("utf-8")
         scripted = {name.lower() for name, _value in answer.headers}  # a raw fault may set these itself
-        self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status, answer.reason)
+        self.send_response(answer.status, answer.reason)
         if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
         if answer.delivery == "vanish":
