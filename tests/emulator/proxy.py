@@ -166,11 +166,7 @@ class ForwardProxy:
     def _serve_request(self, client: socket.socket) -> None:
         reader = client.makefile("rb")
         try:
-            try:
-                method, target, headers = _read_head(reader)
-            except _BadRequest as exc:
-                client.sendall(_short_answer(400, "Bad Request", str(exc)))
-                return
+            method, target, headers = _read_head(reader)
             with self._lock:
                 self._received.append(ProxiedRequest(method, target, tuple(headers)))
             if self.echo_status is not None:
@@ -179,14 +175,15 @@ class ForwardProxy:
                 self._tunnel(client, target)
             else:
                 self._forward(client, reader, method, target, headers)
+        except _BadRequest as exc:
+            client.sendall(_short_answer(400, "Bad Request", str(exc)))
         finally:
             reader.close()
 
     def _tunnel(self, client: socket.socket, target: str) -> None:
         host, colon, port = target.rpartition(":")
         if not colon or not port.isdigit():
-            client.sendall(_short_answer(400, "Bad Request", f"CONNECT needs host:port, not {target!r}"))
-            return
+            raise _BadRequest(f"CONNECT needs host:port, not {target!r}")
         upstream = self._connect(client, host.strip("[]"), int(port))
         if upstream is None:
             return
@@ -201,13 +198,8 @@ class ForwardProxy:
     ) -> None:
         parts = urlsplit(target)
         if parts.scheme != "http" or not parts.hostname:
-            client.sendall(_short_answer(400, "Bad Request", "expected an absolute http:// URL or CONNECT"))
-            return
-        try:
-            body = _read_body(reader, headers)
-        except _BadRequest as exc:
-            client.sendall(_short_answer(400, "Bad Request", str(exc)))
-            return
+            raise _BadRequest("expected an absolute http:// URL or CONNECT")
+        body = _read_body(reader, headers)
         upstream = self._connect(client, parts.hostname, parts.port or 80)
         if upstream is None:
             return
