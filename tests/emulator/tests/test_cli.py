@@ -20,7 +20,6 @@ import requests
 
 from tests import demo
 from tests.emulator.__main__ import build_parser, options_from, parse_fault
-from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions
 from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 from tests.support.ansible import clean_ansible_environment, run_ansible_playbook
@@ -146,14 +145,6 @@ def test_cli_rejects_malformed_path_prefix(capsys):
         options_from(parser.parse_args(["--path-prefix", "flexi/"]), parser)
 
     assert "path_prefix" in capsys.readouterr().err
-
-
-def test_cli_fault_spec_is_a_json_object_of_the_faults_fields():
-    spec = '{"kind": "raw", "status": 200, "headers": [["Content-Encoding", "gzip"]], "match_query": "testMail"}'
-
-    assert parse_fault(spec) == Fault(
-        "raw", status=200, headers=(("Content-Encoding", "gzip"),), match_query="testMail"
-    )
 
 
 @pytest.mark.parametrize("spec", ["status:503", '{"kind": "raw", "x": 1}', "[1]", "{"])
