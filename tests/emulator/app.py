@@ -21,12 +21,11 @@ from tests.emulator.documents import (
     XML_TYPE,
     WriteBody,
     error_document,
-    plain_success,
     read_write_body,
     redact,
     settings_json,
     settings_xml,
-    write_success,
+    success_document,
 )
 from tests.emulator.faults import Fault, FaultQueue, html_error_page, reason_phrase, redirect_page, truncated
 from tests.emulator.mailer import MailFailure, send_test_mail
@@ -237,7 +236,7 @@ class FlexiApp:
             # All or nothing: a write with one bad field stores none of its fields.
             return self._error(self.options.error_status, errors, call.fmt)
         self.state.store(company, **values)
-        return Answer(self.options.write_status, write_success(call.fmt), _content_type(call.fmt))
+        return Answer(self.options.write_status, success_document(call.fmt, updated=1), _content_type(call.fmt))
 
     def _test_mail(self, call: _Call, company: str) -> Answer:
         try:
@@ -252,7 +251,7 @@ class FlexiApp:
             return self._error(self.options.error_status, str(failure), call.fmt)
         if self.options.test_mail_body == "settings":
             return self._read(call, company)
-        return Answer(200, plain_success(call.fmt), _content_type(call.fmt))
+        return Answer(200, success_document(call.fmt, updated=0), _content_type(call.fmt))
 
     def _status(self) -> dict[str, object]:
         uptime = int(time.monotonic() - self._started)

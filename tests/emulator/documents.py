@@ -95,17 +95,11 @@ def settings_json(stored: Mapping[str, str], unset_fields: str) -> str:
     return _json({"winstrom": {"@version": "1.0", RECORD: [record]}})
 
 
-def write_success(fmt: str) -> str:
+def success_document(fmt: str, updated: int) -> str:
+    """The vendor's write answer; with nothing updated, the assumed answer of a successful test mail."""
     if fmt == "json":
-        return _json({"winstrom": {"@version": "1.0", "success": "true", "stats": _stats(updated=1), "results": []}})
-    return WRITE_SUCCESS_XML
-
-
-def plain_success(fmt: str) -> str:
-    """Assumed success document of a test mail: <winstrom> with success and nothing updated."""
-    if fmt == "json":
-        return _json({"winstrom": {"@version": "1.0", "success": "true", "stats": _stats(), "results": []}})
-    return WRITE_SUCCESS_XML.replace("<updated>1</updated>", "<updated>0</updated>")
+        return _json({"winstrom": {"@version": "1.0", "success": "true", "stats": _stats(updated), "results": []}})
+    return WRITE_SUCCESS_XML.replace("<updated>1</updated>", f"<updated>{updated}</updated>")
 
 
 def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
