@@ -114,10 +114,9 @@ def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
         # One <message> per document, as every sample shows; several errors share it, one per line.
         return head + f"<message>{_text(_joined(entries))}</message>\n</winstrom>\n"
     if shape == "errors":
-        errors = "".join(_error_element(entry) for entry in entries)
         stats = "".join(f"<{name}>{value}</{name}>" for name, value in _stats(failed=1).items())
         head += f"<stats>{stats}</stats>\n"
-        errors = f"<errors>\n{errors}</errors>\n"
+        errors = "<errors>\n" + "".join(_error_element(entry) for entry in entries) + "</errors>\n"
     else:
         errors = "".join(f"<error>{_text(entry.message)}</error>\n" for entry in entries)
     return head + f"<results>\n<result>\n{errors}</result>\n</results>\n</winstrom>\n"
