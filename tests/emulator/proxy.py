@@ -69,8 +69,6 @@ class ForwardProxy:
         self._acceptor: threading.Thread | None = None
         self._stopping = threading.Event()
 
-    # lifecycle
-
     def start(self) -> ForwardProxy:
         if self._listener is not None:
             raise RuntimeError("the proxy is already running")
@@ -108,8 +106,6 @@ class ForwardProxy:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # inspection
-
     @property
     def port(self) -> int:
         if self._listener is None:
@@ -125,8 +121,6 @@ class ForwardProxy:
         """A copy of everything received so far, in arrival order."""
         with self._lock:
             return list(self._received)
-
-    # accepting
 
     def _accept(self) -> None:
         assert self._listener is not None
@@ -148,8 +142,6 @@ class ForwardProxy:
         with self._lock:
             self._sockets.discard(connection)
         connection.close()
-
-    # one client connection
 
     def _serve(self, client: socket.socket) -> None:
         try:

@@ -100,8 +100,6 @@ class EmulatorServer:
         self._tls: TlsMaterial | None = None
         self._accepted_before = 0  # connections accepted by earlier runs (start/stop cycles)
 
-    # lifecycle
-
     def start(self) -> EmulatorServer:
         if self._httpd is not None:
             raise RuntimeError("the emulator is already running")
@@ -148,8 +146,6 @@ class EmulatorServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # addresses
-
     @property
     def port(self) -> int:
         if self._httpd is None:
@@ -169,8 +165,6 @@ class EmulatorServer:
     @property
     def ca_path(self) -> str | None:
         return self._tls.ca_path if self._tls is not None else None
-
-    # inspection and control
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -100,8 +100,6 @@ class SmtpSink:
         self._certs: CertDirectory | None = None
         self._tls: TlsMaterial | None = None
 
-    # lifecycle
-
     def start(self) -> SmtpSink:
         if self._controller is not None:
             raise RuntimeError("the sink is already running")
@@ -139,8 +137,6 @@ class SmtpSink:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # what tests use
-
     @property
     def port(self) -> int:
         if self._controller is None:
@@ -170,8 +166,6 @@ class SmtpSink:
     def clear(self) -> None:
         with self._arrived:
             self._messages.clear()
-
-    # internals
 
     def _authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any

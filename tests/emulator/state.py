@@ -62,8 +62,6 @@ class EmulatorState:
         self._log: list[list[RecordedRequest | None]] = []
         self.reset()
 
-    # accounts and companies
-
     def role_of(self, user: str | None, password: str | None) -> str | None:
         """ADMIN, LIMITED, or None when the credentials are not valid."""
         if user is None or password is None:
@@ -73,8 +71,6 @@ class EmulatorState:
             if expected is not None and hmac.compare_digest(expected.encode(), password.encode()):
                 return role
         return None
-
-    # settings
 
     def stored(self, company: str | None = None) -> dict[str, str]:
         """The stored settings of a company (first company by default), password included, "" for unset."""
@@ -92,8 +88,6 @@ class EmulatorState:
         if name not in self.companies:
             raise KeyError(f"unknown company {name!r}")
         return "*" if self.scope == "server" else name
-
-    # request log
 
     def open_record(self) -> list[RecordedRequest | None]:
         """Reserve a place in the log at arrival, so the log keeps arrival order even for slow answers."""
