@@ -78,14 +78,6 @@ def test_test_mail_is_delivered_with_vendor_subject_and_body(
     assert client.emulator.state.stored() == before
 
 
-def test_test_mail_uses_username_as_sender_without_default_from(flexi, smtp_sink):
-    use_sink(flexi, smtp_sink, username=SMTP_USER)
-
-    flexi.test_mail(RECIPIENT)
-
-    assert smtp_sink.wait_for(1)[0].mail_from == SMTP_USER
-
-
 @pytest.mark.parametrize(
     ("test_mail_body", "suffix", "success"),
     [
@@ -94,17 +86,18 @@ def test_test_mail_uses_username_as_sender_without_default_from(flexi, smtp_sink
         ("settings", ".json", lambda answer: answer.json()["winstrom"]["nastaveni-smtp"][0]["port"]),
     ],
 )
-def test_test_mail_success_answers_settings_or_winstrom_as_the_variant_says(
+def test_test_mail_without_default_from_answers_as_the_variant_says_and_is_sent_as_the_user(
     flexi_with, smtp_sink, test_mail_body, suffix, success
 ):
     client = flexi_with(test_mail_body=test_mail_body)
-    use_sink(client, smtp_sink, password="tajne")
+    use_sink(client, smtp_sink, username=SMTP_USER, password="tajne")
 
     answer = client.test_mail(RECIPIENT, path=SMTP_PATH + suffix)
 
     assert answer.status_code == 200
     assert success(answer)
     assert "tajne" not in answer.text
+    assert smtp_sink.wait_for(1)[0].mail_from == SMTP_USER
 
 
 # failures
