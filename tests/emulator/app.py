@@ -21,12 +21,11 @@ from tests.emulator.documents import (
     XML_TYPE,
     WriteBody,
     error_document,
-    plain_success,
     read_write_body,
     redact,
     settings_json,
     settings_xml,
-    write_success,
+    success_document,
 )
 from tests.emulator.faults import Fault, FaultQueue, html_error_page, reason_phrase, redirect_page, truncated
 from tests.emulator.mailer import MailFailure, send_test_mail
@@ -44,16 +43,6 @@ SMTP_METHODS = ("GET", "PUT", "POST")
 SMTP_RESOURCE = "nastaveni/smtp"
 REALM = 'Basic realm="ABRA Flexi"'
 _PLACEHOLDER = re.compile(r"\{(request|authorization|body)\}")
-# The vendor article's sample read document, used where a fault needs a body that looks like Flexi's.
-_SAMPLE_STORED = {
-    "defaultFrom": "vzor@seznam.cz",
-    "encryptionMode": "SSL",
-    "host": "smtp.seznam.cz",
-    "password": "x",
-    "port": "465",
-    "username": "vzor@seznam.cz",
-}
-
 # Assumed wordings, see docs/flexi-api.md: Flexi's exact texts are not public.
 NO_RIGHT_MESSAGE = "Nemáte oprávnění k nastavení SMTP serveru: je potřeba role ADMIN s právem 'Přístup ke všem firmám'."
 NO_COMPANY_MESSAGE = "Firma '{company}' neexistuje."
@@ -106,18 +95,11 @@ class Answer:
     drip_phase: str = "body"
     reason: str | None = None  # the status line's reason phrase; None for the standard one
 
-    @property
-    def recorded_status(self) -> int:
-        return self.status if self.delivery in ("normal", "drip", "endless", "linger", "vanish") else -1
-
 
 @dataclass(frozen=True)
 class _Call:
-    """A request taken apart: path without query, decoded query, Basic credentials, wanted answer format.
-
-    `route` is the path Flexi sees once the reverse proxy in front has taken off `path_prefix`; None when the
-    path lies outside the prefix (the proxy answers that itself).
-    """
+    """A request taken apart; `route` is the path Flexi sees once the reverse proxy in front took off
+    `path_prefix`, None when the path lies outside the prefix (the proxy answers that itself)."""
 
     method: str
     path: str
@@ -141,14 +123,14 @@ class FlexiApp:
         state: EmulatorState,
         faults: FaultQueue,
         stopping: threading.Event,
-        mounts: Mapping[str, MountedHandler] | None = None,
+        mounts: Mapping[str, MountedHandler],
     ):
         self.options = options
         self.state = state
         self.faults = faults
         self.stopping = stopping  # set while the server stops: wakes slow and dripping answers
         # Prefix -> handler: paths that are no part of Flexi (a test's control hooks); shared with the server.
-        self.mounts = mounts if mounts is not None else {}
+        self.mounts = mounts
         self._started = time.monotonic()
 
     def handle(self, request: IncomingRequest) -> Answer:
@@ -212,7 +194,7 @@ class FlexiApp:
         if len(segments) < 3 or segments[1] != "c" or not segments[2]:
             return self._error(404, NOT_FOUND_MESSAGE.format(path=route), call.fmt)
         company = unquote(segments[2])
-        if not self.state.has_company(company):
+        if company not in self.state.companies:
             return self._error(404, NO_COMPANY_MESSAGE.format(company=company), call.fmt)
         resource, dot, suffix = "/".join(segments[3:]).partition(".")
         if resource != SMTP_RESOURCE:
@@ -252,9 +234,9 @@ class FlexiApp:
         values, errors = validate_fields(write.fields)
         if errors:
             # All or nothing: a write with one bad field stores none of its fields.
-            return self._errors(self.options.error_status, errors, call.fmt)
+            return self._error(self.options.error_status, errors, call.fmt)
         self.state.store(company, **values)
-        return Answer(self.options.write_status, write_success(call.fmt), _content_type(call.fmt))
+        return Answer(self.options.write_status, success_document(call.fmt, updated=1), _content_type(call.fmt))
 
     def _test_mail(self, call: _Call, company: str) -> Answer:
         try:
@@ -266,10 +248,10 @@ class FlexiApp:
                 relay=self.options.smtp_relay,
             )
         except MailFailure as failure:
-            return self._error(self.options.error_status, failure.message, call.fmt)
+            return self._error(self.options.error_status, str(failure), call.fmt)
         if self.options.test_mail_body == "settings":
             return self._read(call, company)
-        return Answer(200, plain_success(call.fmt), _content_type(call.fmt))
+        return Answer(200, success_document(call.fmt, updated=0), _content_type(call.fmt))
 
     def _status(self) -> dict[str, object]:
         uptime = int(time.monotonic() - self._started)
@@ -297,10 +279,8 @@ class FlexiApp:
 
     # errors and faults
 
-    def _error(self, status: int, message: str, fmt: str) -> Answer:
-        return self._errors(status, [ErrorEntry(message)], fmt)
-
-    def _errors(self, status: int, entries: list[ErrorEntry], fmt: str) -> Answer:
+    def _error(self, status: int, message: str | list[ErrorEntry], fmt: str) -> Answer:
+        entries = [ErrorEntry(message)] if isinstance(message, str) else message
         return Answer(status, error_document(entries, self.options.error_shape, fmt), _content_type(fmt))
 
     def _fault_answer(self, fault: Fault, call: _Call, write: WriteBody, request: IncomingRequest) -> Answer:
@@ -328,7 +308,8 @@ class FlexiApp:
             return Answer(200, "")
         if fault.kind == "drop":
             return Answer(-1, delivery="drop")
-        full = WRITE_SUCCESS_XML if call.method in WRITE_METHODS else settings_xml(_SAMPLE_STORED, "empty")
+        # The answer the request would get, as far as a fault sends it.
+        full = WRITE_SUCCESS_XML if call.method in WRITE_METHODS else settings_xml(self.state.stored(), "empty")
         if fault.kind == "linger":
             body = full if fault.body is None else fault.body
             content_type = fault.content_type or XML_TYPE
@@ -364,7 +345,7 @@ def quoting_request(template: str, request: IncomingRequest, spelling: str) -> s
 
 def _take_apart(request: IncomingRequest, path_prefix: str) -> _Call:
     parts = urlsplit(request.target)
-    user, password = _basic_credentials(request.headers.get("Authorization"))
+    user, password = basic_credentials(request.headers.get("Authorization"))
     last_segment = parts.path.rpartition("/")[2]
     suffix = last_segment.rpartition(".")[2] if "." in last_segment else ""
     fmt = suffix if suffix in ("xml", "json") else _negotiated(request.headers.get("Accept") or "")
@@ -392,7 +373,8 @@ def _negotiated(accept: str) -> str:
     return "json" if "json" in accept and "xml" not in accept else "xml"
 
 
-def _basic_credentials(header: str | None) -> tuple[str | None, str | None]:
+def basic_credentials(header: str | None) -> tuple[str | None, str | None]:
+    """User and password of a Basic Authorization header (UTF-8, else Latin-1 as requests sends it)."""
     scheme, _space, token = (header or "").strip().partition(" ")
     if scheme.lower() != "basic" or not token:
         return None, None
@@ -433,7 +415,7 @@ def _record(request: IncomingRequest, call: _Call, write: WriteBody, answer: Ans
         fields=write.names,
         password_present=password_present,
         body=redact(text, write.password),
-        status=answer.recorded_status,
+        status=-1 if answer.delivery in ("drop", "drop_mid_body") else answer.status,
         connection=request.connection,
         arrived_at=request.arrived_at,
     )

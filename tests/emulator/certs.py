@@ -14,11 +14,10 @@ import trustme
 
 @dataclass(frozen=True)
 class TlsMaterial:
-    """A server context plus the PEM files a client (or another process) needs."""
+    """A server context, and the CA a client needs (the server's own PEM file lies beside it)."""
 
     context: ssl.SSLContext
     ca_path: str
-    cert_path: str  # private key and certificate chain of the server
 
 
 def server_names(hostname: str) -> tuple[str, ...]:
@@ -33,10 +32,9 @@ def issue_server_tls(names: Sequence[str], directory: str, prefix: str) -> TlsMa
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     leaf.configure_cert(context)
     ca_path = os.path.join(directory, f"{prefix}-ca.pem")
-    cert_path = os.path.join(directory, f"{prefix}-server.pem")
     authority.cert_pem.write_to_path(ca_path)
-    leaf.private_key_and_cert_chain_pem.write_to_path(cert_path)
-    return TlsMaterial(context, ca_path, cert_path)
+    leaf.private_key_and_cert_chain_pem.write_to_path(os.path.join(directory, f"{prefix}-server.pem"))
+    return TlsMaterial(context, ca_path)
 
 
 class CertDirectory:

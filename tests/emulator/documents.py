@@ -95,17 +95,11 @@ def settings_json(stored: Mapping[str, str], unset_fields: str) -> str:
     return _json({"winstrom": {"@version": "1.0", RECORD: [record]}})
 
 
-def write_success(fmt: str) -> str:
+def success_document(fmt: str, updated: int) -> str:
+    """The vendor's write answer; with nothing updated, the assumed answer of a successful test mail."""
     if fmt == "json":
-        return _json({"winstrom": {"@version": "1.0", "success": "true", "stats": _stats(updated=1), "results": []}})
-    return WRITE_SUCCESS_XML
-
-
-def plain_success(fmt: str) -> str:
-    """Assumed success document of a test mail: <winstrom> with success and nothing updated."""
-    if fmt == "json":
-        return _json({"winstrom": {"@version": "1.0", "success": "true", "stats": _stats(), "results": []}})
-    return WRITE_SUCCESS_XML.replace("<updated>1</updated>", "<updated>0</updated>")
+        return _json({"winstrom": {"@version": "1.0", "success": "true", "stats": _stats(updated), "results": []}})
+    return WRITE_SUCCESS_XML.replace("<updated>1</updated>", f"<updated>{updated}</updated>")
 
 
 def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
@@ -120,10 +114,9 @@ def error_document(entries: Sequence[ErrorEntry], shape: str, fmt: str) -> str:
         # One <message> per document, as every sample shows; several errors share it, one per line.
         return head + f"<message>{_text(_joined(entries))}</message>\n</winstrom>\n"
     if shape == "errors":
-        errors = "".join(_error_element(entry) for entry in entries)
         stats = "".join(f"<{name}>{value}</{name}>" for name, value in _stats(failed=1).items())
         head += f"<stats>{stats}</stats>\n"
-        errors = f"<errors>\n{errors}</errors>\n"
+        errors = "<errors>\n" + "".join(_error_element(entry) for entry in entries) + "</errors>\n"
     else:
         errors = "".join(f"<error>{_text(entry.message)}</error>\n" for entry in entries)
     return head + f"<results>\n<result>\n{errors}</result>\n</results>\n</winstrom>\n"

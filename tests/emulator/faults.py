@@ -104,9 +104,8 @@ class Fault:
         return self.status if self.status is not None else DEFAULT_STATUS.get(self.kind, 200)
 
     def matches(self, method: str, query: dict[str, str]) -> bool:
-        if self.method is not None and self.method.upper() != method.upper():
-            return False
-        return self.match_query is None or self.match_query in query
+        method_matches = self.method is None or self.method.upper() == method.upper()
+        return method_matches and (self.match_query is None or self.match_query in query)
 
 
 class FaultQueue:
@@ -132,10 +131,6 @@ class FaultQueue:
                         self._queue.remove(entry)
                 return fault
         return None
-
-    def pending(self) -> list[Fault]:
-        with self._lock:
-            return [fault for fault, _remaining in self._queue]
 
     def clear(self) -> None:
         with self._lock:

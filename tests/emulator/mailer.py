@@ -60,11 +60,7 @@ class JavaException:
 
 
 class MailFailure(Exception):
-    """The test mail could not be sent; `message` is Flexi's text."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    """The test mail could not be sent; str() of it is Flexi's text."""
 
 
 class ConnectFailure(Exception):
@@ -134,7 +130,7 @@ def send_test_mail(
         if stored.get("username") and client.has_extn("auth"):
             # Like JavaMail: log in only when the server offers AUTH.
             client.login_utf8(stored["username"], stored.get("password", ""))
-        client.send_message(message, from_addr=sender, to_addrs=[to_address.addr])
+        client.send_message(message, from_addr=sender, to_addrs=[to_address])
         client.quit()
     except (ConnectFailure, TlsFailure, smtplib.SMTPException, OSError) as exc:
         raise MailFailure(java_exception(exc, target).flexi_text()) from None
@@ -145,13 +141,10 @@ def send_test_mail(
 def compose(stored: Mapping[str, str], recipient: str) -> tuple[EmailMessage, str]:
     """The test message and its envelope sender (defaultFrom's address, else the SMTP user name)."""
     default_from = stored.get("defaultFrom", "")
-    sender_address = parse_address(default_from) if default_from else None
-    sender = sender_address.addr if sender_address else stored.get("username", "")
+    sender = parse_address(default_from) or stored.get("username", "")
     message = EmailMessage()
-    if default_from:
-        message["From"] = default_from
-    elif sender:
-        message["From"] = sender
+    if default_from or sender:
+        message["From"] = default_from or sender
     message["To"] = recipient
     message["Subject"] = SUBJECT
     message["Date"] = formatdate(localtime=True)

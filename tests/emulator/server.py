@@ -11,10 +11,10 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 from tests.emulator.app import Answer, FlexiApp, IncomingRequest, MountedHandler
 from tests.emulator.certs import CertDirectory, TlsMaterial, issue_server_tls, server_names
@@ -27,9 +27,8 @@ LOG = logging.getLogger("tests.emulator")
 HOST = "127.0.0.1"
 IDLE_TIMEOUT = 30.0  # seconds a keep-alive connection may sit idle
 HANDSHAKE_TIMEOUT = 10.0
-DRIP_LIMIT = 120.0  # seconds a dripping answer may take before the emulator gives up and closes the line
-ENDLESS_LIMIT = 120.0  # seconds an endless answer may go on before the emulator gives up and closes the line
-ENDLESS_CHUNK = b"a" * 65536  # what an endless answer repeats after its opening
+STREAM_LIMIT = 120.0  # seconds a dripping, endless or lingering answer may go on before the emulator cuts it
+ENDLESS_CHUNK = b"10000\r\n" + b"a" * 65536 + b"\r\n"  # the chunk an endless answer repeats after its opening
 
 # One or more "/segment" parts of unreserved characters; no trailing slash, no "." or ".." segment.
 _PATH_PREFIX = re.compile(r"(/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)+")
@@ -91,13 +90,7 @@ class EmulatorServer:
 
     def __init__(self, options: EmulatorOptions | None = None) -> None:
         self.options = options or EmulatorOptions()
-        self.state = EmulatorState(
-            companies=self.options.companies,
-            users=self.options.users,
-            limited_users=self.options.limited_users,
-            scope=self.options.smtp_scope,
-            initial=self.options.initial,
-        )
+        self.state = EmulatorState(self.options)
         self.faults = FaultQueue()
         self._mounts: dict[str, MountedHandler] = {}
         self._stopping = threading.Event()
@@ -106,8 +99,6 @@ class EmulatorServer:
         self._certs: CertDirectory | None = None
         self._tls: TlsMaterial | None = None
         self._accepted_before = 0  # connections accepted by earlier runs (start/stop cycles)
-
-    # lifecycle
 
     def start(self) -> EmulatorServer:
         if self._httpd is not None:
@@ -134,11 +125,11 @@ class EmulatorServer:
             return
         self._stopping.set()  # wakes "slow" faults
         self._httpd.stop_serving()
-        if self._thread is not None:
-            self._thread.join()
+        assert self._thread is not None
+        self._thread.join()
         self._httpd.close_connections()
         self._httpd.server_close()  # joins the handler threads
-        self._accepted_before += self._httpd.connections_accepted
+        self._accepted_before += self._httpd.accepted
         self._httpd = None
         self._thread = None
         self._remove_certificates()
@@ -154,8 +145,6 @@ class EmulatorServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-    # addresses
 
     @property
     def port(self) -> int:
@@ -177,8 +166,6 @@ class EmulatorServer:
     def ca_path(self) -> str | None:
         return self._tls.ca_path if self._tls is not None else None
 
-    # inspection and control
-
     @property
     def requests(self) -> list[RecordedRequest]:
         return self.state.requests()
@@ -190,14 +177,9 @@ class EmulatorServer:
         return [entry for entry in self.state.requests() if entry.method == "GET" and "testMail" in entry.query]
 
     @property
-    def open_connections(self) -> int:
-        """How many client connections a handler is serving right now."""
-        return self._httpd.open_connections if self._httpd is not None else 0
-
-    @property
     def connections_accepted(self) -> int:
         """TCP connections accepted since the first start, with or without a request: a canary's proof of silence."""
-        current = self._httpd.connections_accepted if self._httpd is not None else 0
+        current = self._httpd.accepted if self._httpd is not None else 0
         return self._accepted_before + current
 
     def inject(self, fault: Fault) -> None:
@@ -219,6 +201,18 @@ class EmulatorServer:
         self.state.reset()
 
 
+def serve_until_woken(listener: socket.socket, wake: socket.socket, accept: Callable[[], None]) -> None:
+    """Call `accept` whenever `listener` has a connection waiting, until `wake` becomes readable."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(listener, selectors.EVENT_READ)
+        selector.register(wake, selectors.EVENT_READ)
+        while True:
+            for key, _events in selector.select():
+                if key.fileobj is wake:
+                    return
+                accept()
+
+
 class _HttpServer(ThreadingHTTPServer):
     """ThreadingHTTPServer that does TLS in the handler thread and can cut its keep-alive connections at stop."""
 
@@ -230,7 +224,7 @@ class _HttpServer(ThreadingHTTPServer):
         self._context = context
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
-        self._accepted = 0
+        self.accepted = 0  # connections accepted, counted before TLS or a request line
         self._connection_numbers = itertools.count(1)
         self._closing = False
         self._holder: socket.socket | None = None
@@ -239,14 +233,7 @@ class _HttpServer(ThreadingHTTPServer):
 
     def serve_until_stopped(self) -> None:
         """Like serve_forever(), but stop_serving() wakes it at once instead of after a poll interval."""
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.socket, selectors.EVENT_READ)
-            selector.register(self._wake_reader, selectors.EVENT_READ)
-            while True:
-                for key, _events in selector.select():
-                    if key.fileobj is self._wake_reader:
-                        return
-                    self._handle_request_noblock()
+        serve_until_woken(self.socket, self._wake_reader, self._handle_request_noblock)
 
     def stop_serving(self) -> None:
         self._wake_writer.send(b"\0")
@@ -272,15 +259,9 @@ class _HttpServer(ThreadingHTTPServer):
         self._wake_writer.close()
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        # Counted here, in the accepting thread, before TLS or a request line: a bare connect counts too.
         with self._lock:
-            self._accepted += 1
+            self.accepted += 1
         super().process_request(request, client_address)
-
-    @property
-    def connections_accepted(self) -> int:
-        with self._lock:
-            return self._accepted
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         with self._lock:
@@ -293,7 +274,8 @@ class _HttpServer(ThreadingHTTPServer):
         except OSError:
             LOG.debug("connection from %s ended abruptly", client_address)
         finally:
-            self._untrack(connection)
+            with self._lock:
+                self._connections.discard(connection)
             if connection is not request:
                 connection.close()
 
@@ -314,15 +296,6 @@ class _HttpServer(ThreadingHTTPServer):
                 return False
             self._connections.add(connection)
             return True
-
-    def _untrack(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)
-
-    @property
-    def open_connections(self) -> int:
-        with self._lock:
-            return len(self._connections)
 
     def close_connections(self) -> None:
         """Wake every handler blocked on an idle keep-alive connection."""
@@ -345,7 +318,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
     server_version = "ABRA-Flexi-emulator"
     sys_version = ""
     timeout = IDLE_TIMEOUT
-    disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold the body ~40 ms
+    disable_nagle_algorithm = True  # a dripping answer's single bytes must leave at once, not after ~40 ms
     server: _HttpServer
 
     def __init__(self, request: Any, client_address: Any, server: _HttpServer, connection_number: int) -> None:
@@ -381,7 +354,7 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             return
         payload = answer.body if isinstance(answer.body, bytes) else answer.body.encode("utf-8")
         scripted = {name.lower() for name, _value in answer.headers}  # a raw fault may set these itself
-        self.send_response(200 if answer.delivery == "drop_mid_body" else answer.status, answer.reason)
+        self.send_response(answer.status, answer.reason)
         if answer.content_type and "content-type" not in scripted:
             self.send_header("Content-Type", answer.content_type)
         if answer.delivery == "vanish":
@@ -392,83 +365,48 @@ class _FlexiHandler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         elif answer.delivery == "linger":
             self.send_header("Connection", "close")
-        elif "content-length" in scripted:
-            self.close_connection = True  # a scripted length may be wrong: the line cannot be reused after it
         else:
             self.send_header("Content-Length", str(len(payload)))
         for name, value in answer.headers:
             self.send_header(name, value)
-        if answer.delivery == "drip":
-            self._drip(answer, b"" if self.command == "HEAD" else payload)
-            return
-        if answer.delivery == "endless":
-            self._endless(b"" if self.command == "HEAD" else payload)
-            return
-        if answer.delivery == "linger":
-            self._linger(answer, b"" if self.command == "HEAD" else payload)
-            return
-        self.end_headers()
-        if answer.delivery == "drop_mid_body":
-            self.wfile.write(payload[: len(payload) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-        elif self.command != "HEAD":
-            self.wfile.write(payload)
-
-    def _drip(self, answer: Answer, payload: bytes) -> None:
-        """Send one byte every `answer.pace` seconds until done, the emulator stops, the client goes away or
-        DRIP_LIMIT passes; the last three close the connection."""
         self._headers_buffer.append(b"\r\n")  # what end_headers() adds, without flushing yet
         head = b"".join(self._headers_buffer)
         self._headers_buffer = []
-        if answer.drip_phase == "body":
-            self.wfile.write(head)
-            remaining = payload
-        else:
-            remaining = head + payload
-        stopping = self.server.app.stopping
-        deadline = time.monotonic() + DRIP_LIMIT
-        try:
-            for index in range(len(remaining)):
-                if index and (stopping.wait(answer.pace) or time.monotonic() >= deadline):
-                    self.close_connection = True
-                    return
-                self.wfile.write(remaining[index : index + 1])
-        except OSError:
-            LOG.debug("client left during a dripping answer")
-            self.close_connection = True
-
-    def _endless(self, opening: bytes) -> None:
-        """Send `opening` as the first chunk, then ENDLESS_CHUNK again and again, never the last chunk: until the
-        emulator stops, the client goes away or ENDLESS_LIMIT passes; then close the connection."""
-        self.end_headers()
-        self.close_connection = True
         if self.command == "HEAD":
-            return
-        stopping = self.server.app.stopping
-        deadline = time.monotonic() + ENDLESS_LIMIT
-        chunk = opening
-        try:
-            while not stopping.is_set() and time.monotonic() < deadline:
-                if chunk:
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                chunk = ENDLESS_CHUNK
-        except OSError:
-            LOG.debug("client left during an endless answer")
+            payload = b""
+        if answer.delivery == "drip":
+            if answer.drip_phase == "body":
+                self.wfile.write(head)
+                head = b""
+            whole = head + payload
+            self._stream((whole[index : index + 1] for index in range(len(whole))), answer.pace)
+        elif answer.delivery == "endless":
+            opening = b"%x\r\n%s\r\n" % (len(payload), payload) if payload else b""
+            more = itertools.repeat(ENDLESS_CHUNK) if self.command != "HEAD" else ()
+            self._stream(itertools.chain([head + opening], more), 0.0)
+        elif answer.delivery == "linger":
+            self._stream(itertools.chain([head + payload], itertools.repeat(b" ")), answer.pace)
+        elif answer.delivery == "drop_mid_body":
+            self.wfile.write(head + payload[: len(payload) // 2])
+            self.close_connection = True
+        else:
+            self.wfile.write(head + payload)
 
-    def _linger(self, answer: Answer, payload: bytes) -> None:
-        """Send `payload` at once, then a space every `answer.pace` seconds, never closing the connection: until the
-        emulator stops, the client goes away or DRIP_LIMIT passes."""
-        self.end_headers()
-        self.close_connection = True
+    def _stream(self, pieces: Iterable[bytes], pace: float) -> None:
+        """Send `pieces`, `pace` seconds apart, until they run out; cut the connection when the emulator stops,
+        the client goes away or STREAM_LIMIT passes first."""
         stopping = self.server.app.stopping
-        deadline = time.monotonic() + DRIP_LIMIT
+        deadline = time.monotonic() + STREAM_LIMIT
         try:
-            self.wfile.write(payload)
-            while not stopping.wait(answer.pace) and time.monotonic() < deadline:
-                self.wfile.write(b" ")
+            for index, piece in enumerate(pieces):
+                if index and (stopping.wait(pace) or time.monotonic() >= deadline):
+                    break
+                self.wfile.write(piece)
+            else:
+                return
         except OSError:
-            LOG.debug("client left during a lingering answer")
+            LOG.debug("client left during a streamed answer")
+        self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug("%s %s", self.address_string(), format % args)

@@ -100,8 +100,6 @@ class SmtpSink:
         self._certs: CertDirectory | None = None
         self._tls: TlsMaterial | None = None
 
-    # lifecycle
-
     def start(self) -> SmtpSink:
         if self._controller is not None:
             raise RuntimeError("the sink is already running")
@@ -120,13 +118,7 @@ class SmtpSink:
             authenticator=self._authenticate if self.auth is not None else None,
             timeout=30,
         )
-        try:
-            controller.start()
-        except Exception:
-            controller.stop(no_assert=True)
-            controller.loop.close()  # aiosmtpd leaves it open when binding fails
-            self.stop()
-            raise
+        controller.start()
         self._controller = controller
         return self
 
@@ -144,8 +136,6 @@ class SmtpSink:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-    # what tests use
 
     @property
     def port(self) -> int:
@@ -176,8 +166,6 @@ class SmtpSink:
     def clear(self) -> None:
         with self._arrived:
             self._messages.clear()
-
-    # internals
 
     def _authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
@@ -219,24 +207,14 @@ class _Controller(Controller):
     def factory(self) -> SMTP:
         return _Smtp(self.handler, **self.SMTP_kwargs)
 
-    def _run(self, ready_event: threading.Event) -> None:
-        try:
-            super()._run(ready_event)
-        finally:
-            ready_event.set()  # also when binding failed, so start() raises at once, not after ready_timeout
-
     def _trigger_server(self) -> None:
-        if self._thread_exception is not None:
-            raise self._thread_exception
         assert self.server is not None
         self.port = self.server.sockets[0].getsockname()[1]
         super()._trigger_server()
 
 
 def _received(server: SMTP, session: Session, envelope: Envelope) -> ReceivedMail:
-    raw = envelope.original_content or envelope.content or b""
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
+    raw = envelope.original_content or b""  # bytes: the sink does not decode data
     message = message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)
     text_part = message.get_body(preferencelist=("plain",))

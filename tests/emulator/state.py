@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.emulator.server import EmulatorOptions
 
 # The six fields of `nastaveni-smtp`, in the alphabetical order Flexi answers them (vendor article).
 FIELDS = ("defaultFrom", "encryptionMode", "host", "password", "port", "username")
@@ -16,11 +20,8 @@ LIMITED = "limited"
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request as the emulator saw it; never holds a password.
-
-    `connection` numbers the TCP connection it came on (1, 2, ... per emulator, never reused), so a test can tell
-    how many connections a client opened; `arrived_at` is when its request line came in (time.monotonic()).
-    """
+    """One request as the emulator saw it, never holding a password; `connection` and `arrived_at` as in
+    app.IncomingRequest, so a test can tell how many connections a client opened."""
 
     method: str
     path: str
@@ -43,33 +44,23 @@ def normalise_fields(fields: Mapping[str, object]) -> dict[str, str]:
 
 
 class EmulatorState:
-    """Thread-safe store behind the HTTP routes (EmulatorOptions checked its arguments).
+    """Thread-safe store behind the HTTP routes, set up from the EmulatorOptions (which checked them).
 
-    With scope "server" every company shares one settings record (our assumed default: the desktop menu treats
-    SMTP as a server setting); with scope "company" each company has its own.
+    With smtp_scope "server" every company shares one settings record (our assumed default: the desktop menu
+    treats SMTP as a server setting); with "company" each company has its own.
     """
 
-    def __init__(
-        self,
-        *,
-        companies: Sequence[str],
-        users: Mapping[str, str],
-        limited_users: Mapping[str, str],
-        scope: str = "server",
-        initial: Mapping[str, object] | None = None,
-    ) -> None:
-        self.companies = tuple(companies)
-        self.scope = scope
-        self._users = dict(users)
-        self._limited_users = dict(limited_users)
-        self._initial = normalise_fields(initial or {})
+    def __init__(self, options: EmulatorOptions) -> None:
+        self.companies = tuple(options.companies)
+        self.scope = options.smtp_scope
+        self._users = dict(options.users)
+        self._limited_users = dict(options.limited_users)
+        self._initial = normalise_fields(options.initial or {})
         self._lock = threading.Lock()
         self._arrival = threading.Condition(self._lock)
         self._settings: dict[str, dict[str, str]] = {}
         self._log: list[list[RecordedRequest | None]] = []
         self.reset()
-
-    # accounts and companies
 
     def role_of(self, user: str | None, password: str | None) -> str | None:
         """ADMIN, LIMITED, or None when the credentials are not valid."""
@@ -80,11 +71,6 @@ class EmulatorState:
             if expected is not None and hmac.compare_digest(expected.encode(), password.encode()):
                 return role
         return None
-
-    def has_company(self, company: str) -> bool:
-        return company in self.companies
-
-    # settings
 
     def stored(self, company: str | None = None) -> dict[str, str]:
         """The stored settings of a company (first company by default), password included, "" for unset."""
@@ -102,8 +88,6 @@ class EmulatorState:
         if name not in self.companies:
             raise KeyError(f"unknown company {name!r}")
         return "*" if self.scope == "server" else name
-
-    # request log
 
     def open_record(self) -> list[RecordedRequest | None]:
         """Reserve a place in the log at arrival, so the log keeps arrival order even for slow answers."""

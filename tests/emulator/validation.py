@@ -27,18 +27,11 @@ UNKNOWN_FIELD_MESSAGE = "Položka '{name}' v evidenci 'nastaveni-smtp' neexistuj
 
 _ATOM = r"[^\s@<>()\[\]\\,;:\".]+"
 _LOCAL_PART = rf"{_ATOM}(?:\.{_ATOM})*"
-_LABEL = r"[^\s@<>()\[\]\\,;:\".]+"
-_ADDR_SPEC = rf"{_LOCAL_PART}@{_LABEL}(?:\.{_LABEL})*"
+_ADDR_SPEC = rf"{_LOCAL_PART}@{_ATOM}(?:\.{_ATOM})*"
 _BARE_ADDRESS = re.compile(rf"(?P<addr>{_ADDR_SPEC})")
 _NAMED_ADDRESS = re.compile(rf'(?P<name>"(?:[^"\\]|\\.)*"|[^"<>,;@]*?)\s*<(?P<addr>{_ADDR_SPEC})>')
 # Java's Integer.parseInt(): optional sign, decimal digits, within 32 bits.
 _JAVA_INT = re.compile(r"[+-]?[0-9]+")
-
-
-@dataclass(frozen=True)
-class Address:
-    display_name: str
-    addr: str
 
 
 @dataclass(frozen=True)
@@ -51,19 +44,10 @@ class ErrorEntry:
     value: str | None = None
 
 
-def parse_address(text: str) -> Address | None:
-    """One address as `user@domain` or `Display Name <user@domain>` (display name may be quoted), else None."""
-    candidate = text.strip()
-    bare = _BARE_ADDRESS.fullmatch(candidate)
-    if bare:
-        return Address("", bare["addr"])
-    named = _NAMED_ADDRESS.fullmatch(candidate)
-    if named:
-        name = named["name"].strip()
-        if name.startswith('"'):
-            name = re.sub(r"\\(.)", r"\1", name[1:-1])
-        return Address(name, named["addr"])
-    return None
+def parse_address(text: str) -> str | None:
+    """The address of `user@domain` or `Display Name <user@domain>` (display name may be quoted), else None."""
+    found = _BARE_ADDRESS.fullmatch(text.strip()) or _NAMED_ADDRESS.fullmatch(text.strip())
+    return found["addr"] if found else None
 
 
 def validate_fields(fields: Sequence[tuple[str, str]]) -> tuple[dict[str, str], list[ErrorEntry]]:

@@ -8,15 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from tests.emulator.server import EmulatorServer
-from tests.emulator.tests.flexi_client import FlexiClient, settings_body
-
-
-@pytest.fixture
-def flexi(emulator: EmulatorServer) -> Iterator[FlexiClient]:
-    """A client of the default emulator."""
-    client = FlexiClient(emulator)
-    yield client
-    client.close()
+from tests.emulator.tests.flexi_client import FlexiClient
 
 
 @pytest.fixture
@@ -35,6 +27,6 @@ def flexi_with(emulator_factory: Callable[..., EmulatorServer]) -> Iterator[Call
 
 
 @pytest.fixture
-def body() -> Callable[..., str]:
-    """`body(host="smtp.example.cz", port="465")` builds a write body."""
-    return settings_body
+def flexi(flexi_with: Callable[..., FlexiClient]) -> FlexiClient:
+    """A client of an emulator with default options."""
+    return flexi_with()

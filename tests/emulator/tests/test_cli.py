@@ -20,7 +20,6 @@ import requests
 
 from tests import demo
 from tests.emulator.__main__ import build_parser, options_from, parse_fault
-from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions
 from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
 from tests.support.ansible import clean_ansible_environment, run_ansible_playbook
@@ -65,12 +64,11 @@ class Running:
             lines.append(self.line(max(deadline - time.monotonic(), 0.01)))
         return lines
 
-    def interrupt(self) -> int:
-        """Ctrl-C: SIGINT to the whole process group; the exit code (stderr stays readable)."""
-        os.killpg(self.process.pid, signal.SIGINT)
-        code = self.process.wait(15)
-        self._reader.join(5)
-        return code
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -82,62 +80,36 @@ class Running:
         return code
 
 
-@pytest.fixture
-def run() -> Iterator:
-    started: list[Running] = []
+def test_cli_queues_its_faults_and_applies_its_options():
+    fault = '{"kind": "raw", "status": 200, "body": "<html>login</html>", "headers": [["X-Proxy", "yes"]]}'
+    with Running("tests.emulator", "--fault", fault, "--licence", "no-rest-write") as emulator:
+        url = emulator.line()
 
-    def start(*arguments: str) -> Running:
-        running = Running(*arguments)
-        started.append(running)
-        return running
+        raw = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
+        write = requests.put(url + SMTP_PATH, auth=ADMIN, data=b"<nastaveni-smtp/>", timeout=5)
 
-    yield start
-    for running in started:
-        running.stop()
-
-
-def test_cli_queues_new_fault_kinds_in_order(run):
-    emulator = run(
-        "tests.emulator",
-        "--fault",
-        '{"kind": "redirect", "status": 307, "location": "ftp://host/secret"}',
-        "--fault",
-        '{"kind": "raw", "status": 200, "body": "<html>login</html>", "headers": [["X-Proxy", "yes"]]}',
-        "--licence",
-        "no-rest-write",
-    )
-    url = emulator.line()
-
-    redirect = requests.get(url + SMTP_PATH, auth=ADMIN, allow_redirects=False, timeout=5)
-    raw = requests.get(url + SMTP_PATH, auth=ADMIN, timeout=5)
-    write = requests.put(url + SMTP_PATH, auth=ADMIN, data=b"<nastaveni-smtp/>", timeout=5)
-
-    assert (redirect.status_code, redirect.headers["Location"]) == (307, "ftp://host/secret")
-    assert url.startswith("http://127.0.0.1:")
-    assert (raw.text, raw.headers["X-Proxy"]) == ("<html>login</html>", "yes")
-    assert write.status_code == 402
-    assert emulator.stop() == 0  # SIGTERM ends it cleanly
+        assert url.startswith("http://127.0.0.1:")
+        assert (raw.text, raw.headers["X-Proxy"]) == ("<html>login</html>", "yes")
+        assert write.status_code == 402
+        assert emulator.stop() == 0  # SIGTERM ends it cleanly
 
 
-def test_cli_says_when_its_port_is_taken(run):
+def test_cli_says_when_its_port_is_taken():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        emulator = run("tests.emulator", "--port", str(port))
-
-        code = emulator.process.wait(15)
-
-    assert code == 1
-    assert f"cannot listen on port {port}: Address already in use" in emulator.process.stderr.read()
+        with Running("tests.emulator", "--port", str(port)) as emulator:
+            assert emulator.process.wait(15) == 1
+            assert f"cannot listen on port {port}: Address already in use" in emulator.process.stderr.read()
 
 
-def test_cli_stops_by_itself_after_lifetime_and_says_so(run):
-    emulator = run("tests.emulator", "--lifetime", "0.2")
-    emulator.line()
+def test_cli_stops_by_itself_after_lifetime_and_says_so():
+    with Running("tests.emulator", "--lifetime", "0.2") as emulator:
+        emulator.line()
 
-    assert emulator.process.wait(15) == 0
-    assert "stopping, --lifetime 0.2 s is over" in emulator.process.stderr.read()
+        assert emulator.process.wait(15) == 0
+        assert "stopping, --lifetime 0.2 s is over" in emulator.process.stderr.read()
 
 
 def test_cli_options_map_onto_emulator_options():
@@ -175,14 +147,6 @@ def test_cli_rejects_malformed_path_prefix(capsys):
     assert "path_prefix" in capsys.readouterr().err
 
 
-def test_cli_fault_spec_is_a_json_object_of_the_faults_fields():
-    spec = '{"kind": "raw", "status": 200, "headers": [["Content-Encoding", "gzip"]], "match_query": "testMail"}'
-
-    assert parse_fault(spec) == Fault(
-        "raw", status=200, headers=(("Content-Encoding", "gzip"),), match_query="testMail"
-    )
-
-
 @pytest.mark.parametrize("spec", ["status:503", '{"kind": "raw", "x": 1}', "[1]", "{"])
 def test_cli_rejects_invalid_fault_specs(spec):
     with pytest.raises(ValueError):
@@ -202,12 +166,10 @@ def start_make_emulator(folder: Path) -> tuple[Running, str]:
 def make_emulator(tmp_path_factory) -> Iterator[tuple[Running, dict[str, str]]]:
     """`make emulator`, and what its banner names (field: value)."""
     running, banner = start_make_emulator(tmp_path_factory.mktemp("make-emulator"))
-    try:
+    with running:
         fields = dict(re.findall(r"^(url|company|username|password|ca_path): +(\S+)", banner, re.M))
         fields["inventory"] = re.search(r"^Playbooks: (\S+) holds", banner, re.M).group(1)
         yield running, fields
-    finally:
-        running.stop()
 
 
 def test_make_emulator_prints_what_the_readme_says_and_serves_it(make_emulator):
@@ -248,11 +210,10 @@ def test_make_emulator_stops_on_ctrl_c(tmp_path):
     running, banner = start_make_emulator(tmp_path)
     url = re.search(r"^url: +(\S+)", banner, re.M).group(1)
 
-    try:
-        code = running.interrupt()
+    with running:
+        os.killpg(running.process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        code = running.process.wait(15)
         errors = running.process.stderr.read()
-    finally:
-        running.stop()
 
     assert code == -signal.SIGINT  # make ends as an interrupted program does
     assert "Traceback" not in errors

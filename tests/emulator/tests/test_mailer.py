@@ -60,4 +60,4 @@ def test_default_port_follows_encryption_mode(mode, port):
     with pytest.raises(MailFailure) as failure:
         send_test_mail(stored, "adresat@example.cz", timeout=1.0)
 
-    assert f"port: smtp.example.invalid, {port};" in failure.value.message
+    assert f"port: smtp.example.invalid, {port};" in str(failure.value)

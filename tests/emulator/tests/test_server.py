@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import socket
 import threading
 import time
 
 import pytest
-import requests
 
 from tests.emulator.faults import Fault
 from tests.emulator.server import EmulatorOptions, EmulatorServer
-from tests.emulator.tests.flexi_client import ADMIN, SMTP_PATH
+from tests.emulator.tests.flexi_client import SMTP_PATH
 
 AUTH_HEADER = {"Authorization": "Basic YWRtaW46YWRtaW4tc2VjcmV0"}  # admin:admin-secret
 
 
-def test_server_listens_on_loopback_until_stopped():
+def test_server_listens_on_loopback_until_stopped_and_leaves_no_thread_behind():
+    threads_before = set(threading.enumerate())
     emulator = EmulatorServer().start()
     port = emulator.port
+    idle = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    idle.request("GET", SMTP_PATH, headers=AUTH_HEADER)
+    idle.getresponse().read()  # the connection stays open: keep-alive
     assert emulator.url == f"http://127.0.0.1:{port}"
     with pytest.raises(RuntimeError):
         emulator.start()
@@ -28,40 +30,27 @@ def test_server_listens_on_loopback_until_stopped():
     emulator.stop()
     emulator.stop()
 
+    assert set(threading.enumerate()) == threads_before
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=1):
         pass
+    idle.close()
 
 
-def test_stop_ends_every_thread_even_with_idle_keep_alive_connection():
-    threads_before = set(threading.enumerate())
-    emulator = EmulatorServer().start()
+@pytest.mark.parametrize(
+    "fault", [Fault("slow", delay=30), Fault("drip", delay=30), Fault("endless")], ids=["slow", "drip", "endless"]
+)
+def test_stop_cuts_a_slow_or_endless_answer(emulator_factory, fault):
+    emulator = emulator_factory()
+    emulator.inject(fault)
     connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
     connection.request("GET", SMTP_PATH, headers=AUTH_HEADER)
-    connection.getresponse().read()
-
-    emulator.stop()
-
-    assert set(threading.enumerate()) == threads_before
-    connection.close()
-
-
-def test_stop_interrupts_a_slow_answer():
-    emulator = EmulatorServer().start()
-    emulator.inject(Fault("slow", delay=30))
-    client = threading.Thread(target=_get_ignoring_errors, args=(emulator.url + SMTP_PATH,))
-    client.start()
     emulator.state.wait_for_arrivals(1)
     started = time.monotonic()
 
     emulator.stop()
 
     assert time.monotonic() - started < 5
-    client.join(5)
-
-
-def _get_ignoring_errors(url: str) -> None:
-    with contextlib.suppress(requests.exceptions.RequestException):
-        requests.get(url, auth=ADMIN, timeout=10)
+    connection.close()
 
 
 def test_bare_connection_without_a_request_is_counted(emulator):

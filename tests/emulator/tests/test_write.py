@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from tests.emulator.tests.flexi_client import SMTP_PATH, document, message_of
+from tests.emulator.tests.flexi_client import SMTP_PATH, document, message_of, settings_body
 from tests.emulator.validation import SENDER_MESSAGE
 
 # The article's sample body (its stray "<" after the last comment left out: no XML parser accepts it).
@@ -15,11 +15,15 @@ NUMBER_FORMAT = 'java.lang.NumberFormatException: For input string: "{}"'
 ENUM = "java.lang.IllegalArgumentException: No enum constant cz.winstrom.vo.nastaveni.SmtpEncryptionMode.{}"
 
 
-@pytest.mark.parametrize(("write_status", "method"), [(201, "PUT"), (201, "POST"), (200, "PUT")])
-def test_write_answers_the_vendor_body_with_201_or_in_its_variant_200(flexi_with, body, write_status, method):
+@pytest.mark.parametrize(
+    ("write_status", "method", "wrapper"),
+    [(201, "PUT", "{}"), (201, "POST", "{}"), (200, "PUT", "{}"), (201, "PUT", "<winstrom>{}</winstrom>")],
+    ids=["PUT", "POST", "200 variant", "wrapped in winstrom"],
+)
+def test_write_answers_the_vendor_body_with_201_or_in_its_variant_200(flexi_with, write_status, method, wrapper):
     client = flexi_with(write_status=write_status)
 
-    answer = client.write(body(host="smtp.example.cz"), method=method)
+    answer = client.write(wrapper.format(settings_body(host="smtp.example.cz")), method=method)
 
     assert (answer.status_code, answer.text) == (write_status, document("write_success.xml"))
     assert client.emulator.state.stored()["host"] == "smtp.example.cz"
@@ -36,15 +40,6 @@ def test_write_of_article_sample_stores_every_field_stripped(flexi):
         "defaultFrom": "Jméno Odesílatele <vzor@seznam.cz>",
         "encryptionMode": "SSL",
     }
-
-
-def test_write_accepts_document_wrapped_in_winstrom(flexi):
-    answer = flexi.write(
-        '<winstrom version="1.0"><nastaveni-smtp><host>smtp.example.cz</host></nastaveni-smtp></winstrom>'
-    )
-
-    assert answer.status_code == 201
-    assert flexi.emulator.state.stored()["host"] == "smtp.example.cz"
 
 
 @pytest.mark.parametrize("field", ["password", "username", "defaultFrom", "port", "encryptionMode"])
@@ -70,8 +65,8 @@ def test_write_with_empty_element_clears_that_field(flexi, field):
         *(({"encryptionMode": mode}, mode) for mode in ("NEVER", "STARTTLS", "TLS", "SSL")),
     ],
 )  # fmt: skip
-def test_write_accepts_valid_values(flexi, body, fields, stored):
-    answer = flexi.write(body(**fields))
+def test_write_accepts_valid_values(flexi, fields, stored):
+    answer = flexi.write(settings_body(**fields))
 
     assert answer.status_code == 201
     assert flexi.emulator.state.stored()[next(iter(fields))] == stored
@@ -91,10 +86,10 @@ def test_write_accepts_valid_values(flexi, body, fields, stored):
         ({"port": "abc", "defaultFrom": "nobody"}, f"{NUMBER_FORMAT.format('abc')}\n{SENDER_MESSAGE}"),
     ],
 )  # fmt: skip
-def test_invalid_write_answers_400_with_every_message_and_stores_nothing(flexi, body, fields, message):
+def test_invalid_write_answers_400_with_every_message_and_stores_nothing(flexi, fields, message):
     flexi.emulator.state.store(host="old.example.cz")
 
-    answer = flexi.write(body(host="new.example.cz", **fields))
+    answer = flexi.write(settings_body(host="new.example.cz", **fields))
 
     assert (answer.status_code, message_of(answer)) == (400, message)
     assert flexi.emulator.state.stored()["host"] == "old.example.cz"
@@ -128,50 +123,41 @@ def test_unreadable_write_body_answers_400_naming_the_problem(flexi, document, m
         ("4651111", 400, {"success": "false", "message": PORT_RANGE.format(4651111)}),
     ],
 )  # fmt: skip
-def test_write_to_json_suffix_answers_json(flexi, body, port, status, answer):
-    reply = flexi.write(body(port=port), path=SMTP_PATH + ".json")
+def test_write_to_json_suffix_answers_json(flexi, port, status, answer):
+    reply = flexi.write(settings_body(port=port), path=SMTP_PATH + ".json")
 
     assert reply.status_code == status
     assert reply.json() == {"winstrom": {"@version": "1.0", **answer}}
 
 
-def test_validation_error_answers_500_in_500_variant(flexi_with, body):
-    client = flexi_with(error_status=500)
-
-    answer = client.write(body(port="4651111"))
-
-    assert answer.status_code == 500
+OUT_OF_RANGE = PORT_RANGE.format(4651111)
+HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<winstrom version="1.0">\n<success>false</success>\n'
 
 
 @pytest.mark.parametrize(
-    ("error_shape", "expected"),
+    ("options", "status", "expected"),
     [
+        ({}, 400, f"{HEAD}<message>{OUT_OF_RANGE}</message>\n</winstrom>\n"),
+        ({"error_status": 500}, 500, f"{HEAD}<message>{OUT_OF_RANGE}</message>\n</winstrom>\n"),
+        ({"error_shape": "bare-message"}, 400, f"<message>{OUT_OF_RANGE}</message>\n"),
         (
-            "message",
-            '<?xml version="1.0" encoding="utf-8"?>\n<winstrom version="1.0">\n<success>false</success>\n'
-            f"<message>{PORT_RANGE.format(4651111)}</message>\n</winstrom>\n",
+            {"error_shape": "result-error"},
+            400,
+            f"{HEAD}<results>\n<result>\n<error>{OUT_OF_RANGE}</error>\n</result>\n</results>\n</winstrom>\n",
         ),
-        ("bare-message", f"<message>{PORT_RANGE.format(4651111)}</message>\n"),
     ],
+    ids=["message", "status 500", "bare-message", "result-error"],
 )
-def test_error_in_message_shapes_is_the_documented_text(flexi_with, body, error_shape, expected):
-    answer = flexi_with(error_shape=error_shape).write(body(port="4651111"))
+def test_error_is_the_documented_text_in_each_shape_and_status(flexi_with, options, status, expected):
+    answer = flexi_with(**options).write(settings_body(port="4651111"))
 
-    assert answer.text == expected
-
-
-def test_error_in_result_error_shape_puts_text_in_result_error(flexi_with, body):
-    answer = flexi_with(error_shape="result-error").write(body(port="4651111"))
-
-    document = etree.fromstring(answer.content)
-    assert document.findtext("success") == "false"
-    assert document.findtext("results/result/error") == PORT_RANGE.format(4651111)
+    assert (answer.status_code, answer.text) == (status, expected)
 
 
-def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_with, body):
+def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_with):
     client = flexi_with(error_shape="errors")
 
-    answer = client.write(body(port="4651111", defaultFrom="nobody", password="tajne-heslo"))
+    answer = client.write(settings_body(port="4651111", defaultFrom="nobody", password="tajne-heslo"))
 
     document = etree.fromstring(answer.content)
     port, sender = document.findall("results/result/errors/error")
@@ -181,7 +167,7 @@ def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_w
         "path": "nastaveni-smtp[0]/port",
         "code": "PORT_OUT_OF_RANGE",
         "value": "4651111",
-        "text": PORT_RANGE.format(4651111),
+        "text": OUT_OF_RANGE,
     }
     assert sender.attrib["for"] == "defaultFrom"
     assert "tajne-heslo" not in answer.text
