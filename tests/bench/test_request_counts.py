@@ -1,6 +1,6 @@
 """How many HTTP requests and TCP connections one module run makes (issue 7), counted through ``ansible-playbook``
-with one company per task. In process, the requests of each run are tests/unit/plugins/modules/test_flexi_smtp.py's,
-the one connection tests/unit/.../test_client.py's."""
+with one company per task. In process, tests/unit/plugins/modules/test_faults.py counts the requests of failing runs
+and tests/unit/plugins/module_utils/test_client.py the one connection."""
 
 from __future__ import annotations
 

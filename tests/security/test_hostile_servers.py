@@ -125,7 +125,7 @@ def test_broken_content_encoding_is_a_clean_failure(emulator, run_module, module
     assert result["msg"].startswith(f"Flexi's answer to GET {emulator.url}{SMTP_PATH} could not be decoded")
 
 
-# Licences (the 403 and 404 hints: tests/unit/plugins/modules/test_faults.py, test_licence_hint.py)
+# Licences (the 403 and 404 hints: tests/unit/plugins/modules/test_faults.py)
 
 
 def test_licence_without_rest_writes_quotes_flexi_and_says_what_to_do(emulator_factory, run_module):

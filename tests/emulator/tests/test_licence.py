@@ -1,5 +1,6 @@
 """Licence answers: no REST API, no writes through it, or not this operation. Flexi's wording and the read that
-passes are proved through the modules (tests/security/test_hostile_servers.py, test_licence_hint.py)."""
+passes are proved through the modules (tests/security/test_hostile_servers.py,
+tests/unit/plugins/modules/test_faults.py)."""
 
 from __future__ import annotations
 
