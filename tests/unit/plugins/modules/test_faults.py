@@ -16,6 +16,7 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._client import Fle
 from tests.emulator.app import FAULT_MESSAGES, NO_COMPANY_MESSAGE, NO_RIGHT_MESSAGE
 from tests.emulator.faults import Fault
 from tests.support.network import closed_port
+from tests.support.secrets import basic_auth_tokens, leaks_in, spellings
 
 COMPANY = "demo_s_r_o_"
 SMTP_PATH = f"/c/{COMPANY}/nastaveni/smtp"
@@ -195,6 +196,7 @@ def test_fault_fails_the_task_with_one_short_message_and_stores_nothing(case, em
     assert len(emulator.requests) == case.requests
     assert case.response in result.get("response", "")
     assert emulator.state.stored() == stored_before
+    assert leaks_in(result, {**spellings("admin-secret"), **basic_auth_tokens("admin", "admin-secret")}) == []
 
 
 # Retries: only the read and the settings write, on connection errors and 502/503/504, bounded by the timeout.
