@@ -128,7 +128,9 @@ def run_startup(
             runs[payload.name].append((process, first_request, connections, requests))
     results = []
     for payload in payloads:
-        imports = [_import_times(_run(payload, emulator, "-X", "importtime")[2]) for _ in range(import_repetitions)]
+        imports = [
+            _import_times(_run(payload, emulator, "-X", "importtime")[2]) for _repeat in range(import_repetitions)
+        ]
         key, top = zip(*imports)
         top_medians = _medians(top, {name for times in top for name in times})
         process, first_request, connections, requests = zip(*runs[payload.name])

@@ -52,5 +52,5 @@ def test_each_playbook_task_makes_the_same_requests_over_one_connection(emulator
 
     assert run.returncode == 0, run.describe()
     assert "WARNING]" not in run.output, run.describe()
-    assert requests_by_company(flexi.requests) == {company: requests for company, (*_, requests) in runs.items()}
+    assert requests_by_company(flexi.requests) == {company: requests for company, (*_options, requests) in runs.items()}
     assert connections_by_company(flexi.requests) == dict.fromkeys(runs, 1)

@@ -87,7 +87,7 @@ def test_tasks_and_loop_items_of_one_server_merge_into_one_entry():
         for name in ("acme", "globex")
     ]
 
-    (entry,) = merged_run_stats([first, *looped]).values()
+    (entry,) = list(merged_run_stats([first, *looped]).values())
 
     assert list(entry["checks"]) == [TASK, "Per company [acme]", "Per company [globex]"]
     assert entry["checks"]["Per company [acme]"]["status"] == "in_sync"
