@@ -171,3 +171,15 @@ def test_error_in_errors_shape_names_field_path_and_value_once_per_field(flexi_w
     }
     assert sender.attrib["for"] == "defaultFrom"
     assert "tajne-heslo" not in answer.text
+
+
+@pytest.mark.parametrize(("smtp_scope", "shared"), [("server", True), ("company", False)])
+def test_a_write_through_one_company_reaches_the_others_only_with_server_scope(flexi_with, smtp_scope, shared):
+    client = flexi_with(companies=("firma_a", "firma_b"), smtp_scope=smtp_scope)
+    before = client.emulator.state.stored("firma_b")
+
+    client.write(settings_body(host="smtp.firma-a.cz"), path="/c/firma_a/nastaveni/smtp")
+
+    seen_by_b = etree.fromstring(client.get("/c/firma_b/nastaveni/smtp").content).findtext("host")
+    assert (seen_by_b == "smtp.firma-a.cz") is shared
+    assert client.emulator.state.stored("firma_b")["host"] == ("smtp.firma-a.cz" if shared else before["host"])
