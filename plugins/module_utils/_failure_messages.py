@@ -10,8 +10,7 @@ do, quoting Flexi's own message when the answer has one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import FlexiError
 from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import error_messages, messages_in
@@ -45,8 +44,7 @@ STATUS_HINTS = {
 REDIRECT_STATUSES = range(300, 400)
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """The request a failure is about, as reported: its method and URL (never with credentials)."""
 
     method: str
