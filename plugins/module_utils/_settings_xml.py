@@ -70,13 +70,9 @@ def _text(element: Any) -> str:
     return "".join(element.itertext()).strip() if element is not None else ""
 
 
-def parse_settings(body: bytes) -> SmtpSettings:
-    """Read Flexi's settings document (bare, or inside <winstrom>); unset fields may be empty or absent."""
-    return settings_in(parse_document(body))
-
-
 def settings_in(root: Any) -> SmtpSettings:
-    """The settings of a parsed answer (bare, or inside <winstrom>); raise FlexiError if it holds none."""
+    """The settings of a parsed answer (bare, or inside <winstrom>; unset fields empty or absent); raise FlexiError
+    if it holds none."""
     if root.tag == WRAPPER and root.find(ROOT) is not None:
         root = root.find(ROOT)
     if root.tag != ROOT:
@@ -112,13 +108,9 @@ def build_document(
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def is_success(body: bytes) -> bool:
-    """True for a <winstrom> answer whose <success> is true (an empty <results> is normal)."""
-    return succeeded(parse_document(body))
-
-
 def succeeded(root: Any) -> bool:
-    """True for a parsed <winstrom> answer whose <success> is true and no <success> inside it is false."""
+    """True for a parsed <winstrom> answer whose <success> is true and no <success> inside it is false (an empty
+    <results> is normal)."""
     return root.tag == WRAPPER and _text(root.find("success")) == "true" and not reports_failure(root)
 
 

@@ -8,9 +8,9 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._errors import Fle
 from ansible_collections.abraflexi.flexi.plugins.module_utils._settings_xml import (
     build_document,
     error_messages,
-    is_success,
     parse_document,
-    parse_settings,
+    settings_in,
+    succeeded,
 )
 from ansible_collections.abraflexi.flexi.plugins.module_utils._smtp_settings import SmtpSettings
 
@@ -28,7 +28,7 @@ def answer(name: str) -> bytes:
 
 
 def test_vendor_read_sample_is_parsed():
-    settings = parse_settings(answer("read_vendor_sample.xml"))
+    settings = settings_in(parse_document(answer("read_vendor_sample.xml")))
 
     assert settings == SmtpSettings(
         host="smtp.seznam.cz",
@@ -42,11 +42,11 @@ def test_vendor_read_sample_is_parsed():
 
 @pytest.mark.parametrize("name", ["read_unset_empty.xml", "read_unset_absent.xml"])
 def test_unset_fields_read_as_empty_whether_empty_or_absent(name):
-    assert parse_settings(answer(name)) == SmtpSettings()
+    assert settings_in(parse_document(answer(name))) == SmtpSettings()
 
 
 def test_article_write_sample_reads_back_with_surrounding_whitespace_stripped():
-    settings = parse_settings(answer("write_body_article.xml"))
+    settings = settings_in(parse_document(answer("write_body_article.xml")))
 
     assert settings.default_from == "Jméno Odesílatele <vzor@seznam.cz>"
     assert settings.host == "vzor.seznam.cz"
@@ -65,12 +65,12 @@ def test_article_write_sample_reads_back_with_surrounding_whitespace_stripped():
 )
 def test_settings_are_read_as_stored(body, field, value):
     """A stored port that is not a whole number is reported as stored, for the module to warn about."""
-    assert getattr(parse_settings(body), field) == value
+    assert getattr(settings_in(parse_document(body)), field) == value
 
 
 def test_other_document_is_rejected_by_name():
     with pytest.raises(FlexiError, match=r"not a settings document \(<firma> instead of <nastaveni-smtp>\)"):
-        parse_settings(b"<firma/>")
+        settings_in(parse_document(b"<firma/>"))
 
 
 def test_write_document_carries_only_the_given_fields_in_flexi_names():
@@ -97,7 +97,7 @@ def test_every_error_shape_yields_flexi_message_verbatim(name, expected):
 
 @pytest.mark.parametrize(("name", "success"), [("write_success.xml", True), ("error_message.xml", False)])
 def test_write_answer_is_success_only_when_it_says_so(name, success):
-    assert is_success(answer(name)) is success
+    assert succeeded(parse_document(answer(name))) is success
 
 
 def test_bare_message_keeps_multi_line_java_text_verbatim():
