@@ -10,7 +10,7 @@ _failure_messages.py, loaded only when something fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Optional
 from urllib.parse import urlencode
 
@@ -47,19 +47,6 @@ class FlexiClient:
         self.transport = Transport(connection, body_limit=MAX_DOCUMENT_BYTES)
         # As it goes on the wire, so the url a failure reports is the one that was sent.
         self.url = self.transport.wire_url(connection.company_url + SMTP_PATH)
-
-    @property
-    def session(self) -> Any:
-        return self.transport.session
-
-    @property
-    def sleep(self) -> Callable[[float], None]:
-        """How the client pauses between attempts (time.sleep; tests record the pauses instead)."""
-        return self.transport.sleep
-
-    @sleep.setter
-    def sleep(self, sleep: Callable[[float], None]) -> None:
-        self.transport.sleep = sleep
 
     def __enter__(self) -> FlexiClient:
         return self

@@ -12,11 +12,11 @@ def test_write_then_read_reuses_one_connection(emulator):
     params = {"url": emulator.url, "company": "demo_s_r_o_", "username": "admin", "password": "admin-secret"}
     client = FlexiClient(connection_settings({**params, "validate_certs": True, "ca_path": None, "timeout": 30}))
 
-    with client.session:
+    with client:
         client.read_settings()
         client.write_settings(build_document({"host": "smtp.example.com"}))
 
-        assert len(client.session.adapters["http://"].poolmanager.pools) == 1
+        assert len(client.transport.session.adapters["http://"].poolmanager.pools) == 1
     assert emulator.state.stored()["host"] == "smtp.example.com"
 
 

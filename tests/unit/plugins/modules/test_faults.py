@@ -31,13 +31,13 @@ TLS_ADVICE = (
 
 @pytest.fixture(autouse=True)
 def backoff_pauses(monkeypatch) -> list[float]:
-    """Backoff pauses of every client the module creates, recorded instead of slept (the client's own seam)."""
+    """Backoff pauses of every client the module creates, recorded instead of slept (the transport's own seam)."""
     pauses: list[float] = []
     original_init = FlexiClient.__init__
 
     def recording_init(self: FlexiClient, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
-        self.sleep = pauses.append
+        self.transport.sleep = pauses.append
 
     monkeypatch.setattr(FlexiClient, "__init__", recording_init)
     return pauses
