@@ -21,17 +21,12 @@ from ansible_collections.abraflexi.flexi.plugins.module_utils._fields import (
 CHANGED_PASSWORD = "<changed>"
 
 
-def _as_dict(settings: Any) -> dict[str, Any]:
-    """The settings return value."""
-    return dict(zip(settings._fields, settings))
-
-
 def settings_type(fields: Sequence[Field]) -> type:
     """An immutable record of what Flexi stores: one attribute per field (default: its unset value), password_set."""
     names = (*(smtp_field.option for smtp_field in fields), "password_set")
     defaults = (*(smtp_field.unset for smtp_field in fields), False)
     record = namedtuple("SmtpSettings", names, defaults=defaults, module=__name__)
-    record.as_dict = _as_dict
+    record.as_dict = record._asdict  # the settings return value
     return record
 
 
