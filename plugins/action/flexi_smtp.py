@@ -15,6 +15,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._audit_artifacts i
     audit_stats,
 )
 from ansible_collections.abraflexi.flexi.plugins.plugin_utils._direct import DirectAction
+from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import invoked_args
 
 # Imported here, when the strategy first loads this action, so every forked worker inherits the module's code,
 # requests and lxml instead of importing them per task. Without requests or lxml the module runs as usual.
@@ -38,9 +39,8 @@ class ActionModule(DirectAction):
         return result
 
     def _audit_context(self, result: dict[str, Any], task_vars: dict[str, Any]) -> dict[str, Any]:
-        invocation = result.get("invocation")
-        module_args = invocation.get("module_args") if isinstance(invocation, dict) else None
-        target = module_args if isinstance(module_args, dict) else self._task.args
+        invoked = invoked_args(result)
+        target = self._task.args if invoked is None else invoked
         loop_var = task_vars.get("ansible_loop_var")
         loop_item = {"ansible_loop_var": loop_var, loop_var: task_vars.get(loop_var)} if loop_var else None
         return {

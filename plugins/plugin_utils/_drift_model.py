@@ -183,12 +183,17 @@ def item_label(result: Mapping[str, Any]) -> str | None:
     return scrub_text(text, MAX_LABEL)
 
 
-def target_of(result: Mapping[str, Any]) -> dict[str, str]:
-    """The Flexi server and company a result talked to, from the module's invocation (never its credentials)."""
+def invoked_args(result: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The module's arguments as its result's ``invocation`` gives them; None without one (ansible-core 2.21 adds
+    it only when INJECT_INVOCATION is on)."""
     invocation = result.get("invocation")
     module_args = invocation.get("module_args") if isinstance(invocation, Mapping) else None
-    if not isinstance(module_args, Mapping):
-        return {}
+    return module_args if isinstance(module_args, Mapping) else None
+
+
+def target_of(result: Mapping[str, Any]) -> dict[str, str]:
+    """The Flexi server and company a result talked to, from the module's invocation (never its credentials)."""
+    module_args = invoked_args(result) or {}
     return {key: scrub_text(str(module_args[key])) for key in ("url", "company") if module_args.get(key)}
 
 
