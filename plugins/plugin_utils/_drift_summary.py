@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import scrub_text
+from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render import value_text
 
 # Long fleets and long lists are cut with "and N more": the files and the mail hold everything.
 MAX_SERVERS = 25
@@ -28,14 +29,10 @@ def more(count: int) -> str:
 
 
 def summary_value(value: Any) -> str:
-    """A field value as the summary shows it: text quoted, numbers bare, nothing as (none)."""
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return "'" + " ".join(str(value).split()).replace("'", "\\'") + "'"
+    """A field value as the summary shows it: text quoted on one line, anything else as the report writes it."""
+    if isinstance(value, str):
+        return "'" + " ".join(value.split()).replace("'", "\\'") + "'"
+    return value_text(value)
 
 
 def field_change(name: str, state: Mapping[str, Any]) -> str:
