@@ -21,6 +21,7 @@ from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render impo
     render_html,
     render_json,
     render_markdown,
+    status_label,
 )
 from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_summary import render_summary
 
@@ -75,7 +76,7 @@ def should_send(report: Mapping[str, Any], settings: MailSettings) -> bool:
 
 def subject(report: Mapping[str, Any]) -> str:
     counts = report["counts"]
-    drifted = "changed" if report["mode"] == "applied" else "drifted"
+    drifted = status_label("drifted", report["mode"])
     problems = [
         f"{counts[key]} {label}"
         for key, label in (("drifted", drifted), ("failed", "failed"), ("unreachable", "unreachable"))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_model import scrub_text
-from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render import value_text
+from ansible_collections.abraflexi.flexi.plugins.plugin_utils._drift_render import status_label, value_text
 
 # Long fleets and long lists are cut with "and N more": the files and the mail hold everything.
 MAX_SERVERS = 25
@@ -71,7 +71,7 @@ def host_line(host: Mapping[str, Any], drifted_label: str) -> str:
 def render_summary(report: Mapping[str, Any], max_servers: int = MAX_SERVERS) -> str:
     """The summary as lines of text: a title with the counts, then failed, unreachable and drifted servers."""
     counts, mode = report["counts"], report["mode"]
-    drifted_label = "changed" if mode == "applied" else "drifted"
+    drifted_label = status_label("drifted", mode)
     parts = [
         f"{counts['in_sync']} in sync",
         f"{counts['drifted']} {drifted_label}",
